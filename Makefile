@@ -1,0 +1,76 @@
+# Stafettlogg — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app run
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/stafettlogg_test
+export ALLOW_SYNTHETIC_IDS ?= 1
+
+.PHONY: run test test-fast install install-dev translations compile-translations lint \
+        postgres chromium clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+compile-translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile --use-fuzzy -q -d translations 2>/dev/null || $(BIN)/pybabel compile -q -d translations
+
+## make run: install, migrate the SQLite database in instance/, load the demo and serve.
+run: install compile-translations
+	$(FLASK) db upgrade
+	$(FLASK) demo-data
+	@echo "Serving on http://127.0.0.1:5000 (the demo logins are above)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## make translations: extract source strings, update nn and nb, compile.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --project Stafettlogg .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d translations
+
+## PostgreSQL: start the local cluster if it is down, create the test database if missing.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
+	  echo "Starting PostgreSQL"; \
+	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -1) main start; \
+	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='stafettlogg_test'" | grep -q 1 \
+	  || createdb -h 127.0.0.1 -U postgres stafettlogg_test
+
+## Debian's chromium for the browser tests (never a downloaded browser).
+chromium:
+	@command -v /usr/bin/chromium >/dev/null || { \
+	  echo "Installing Debian's chromium"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+## make test: the whole suite on SQLite, then on PostgreSQL.
+test: install-dev compile-translations chromium postgres lint
+	@echo "=== Test suite on SQLite ==="
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+	@echo "=== Test suite on PostgreSQL ==="
+	TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -p no:cacheprovider
+
+## make test-fast: SQLite only, without the browser tests.
+test-fast: install-dev compile-translations
+	$(BIN)/python -m pytest -q -m "not browser"
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite3*

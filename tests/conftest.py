@@ -1,0 +1,98 @@
+"""Fixtures: an app on a fresh database per test (SQLite by default, PostgreSQL when
+``TEST_DATABASE_URL`` is set), logins by role, and plans in a given routine state."""
+
+import os
+import re
+
+import pytest
+
+from tests import factories
+from webapp import create_app
+from webapp.db import database
+from webapp.extensions import limiter
+from webapp.models import MODELS
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "WTF_CSRF_ENABLED": False,
+            "ALLOW_SYNTHETIC_IDS": True,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough",
+            "SMTP_HOST": "127.0.0.1",
+        }
+    )
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        database.drop_tables(MODELS, safe=True, cascade=True) if not database_url.startswith(
+            "sqlite"
+        ) else database.drop_tables(MODELS, safe=True)
+        database.create_tables(MODELS)
+        database.close()
+    return app
+
+
+def _clear_tables():
+    if database_url_is_sqlite():
+        for model in reversed(MODELS):
+            model.delete().execute()
+    else:
+        names = ", ".join(model._meta.table_name for model in MODELS)
+        database.execute_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
+def database_url_is_sqlite():
+    from webapp.db import is_sqlite
+
+    return is_sqlite()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_database(request, app):
+    """Every test starts from empty tables and a fresh rate-limit store."""
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        _clear_tables()
+        limiter.reset()
+        yield
+        if not database.is_closed():
+            database.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(client):
+    """``login_as(person)`` logs the test client in as ``person`` (through the real form)."""
+
+    def login(person, password=factories.PASSWORD):
+        response = client.post("/login", data={"email": person.email, "password": password})
+        assert response.status_code == 302, response.text
+        return client
+
+    return login
+
+
+@pytest.fixture
+def world():
+    """A municipality with units, staff in every employee role and a foreign municipality."""
+    return factories.World()
+
+
+def csrf_token_from(html):
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    return match.group(1) if match else None

@@ -1,0 +1,87 @@
+"""Stafettlogg: a shared, consent-based log around a child, following the BTI model."""
+
+import os
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from webapp import db, labels
+from webapp.config import from_environment
+from webapp.extensions import babel, csrf, htmx, limiter, login_manager, select_locale
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+
+def create_app(config=None):
+    """Application factory. ``config`` overrides settings read from the environment."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(
+        __name__,
+        instance_path=os.path.join(root, "instance"),
+        template_folder=os.path.join(root, "templates"),
+        static_folder=os.path.join(root, "static"),
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(from_environment(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_message = None
+    babel.init_app(app, locale_selector=select_locale)
+
+    from webapp import sessions  # noqa: F401 - registers the user loader
+    from webapp.auth.routes import bp as auth_bp
+    from webapp.main.routes import bp as main_bp
+    from webapp.plans.routes import bp as plans_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(plans_bp)
+
+    from webapp.cli import register_commands
+
+    register_commands(app)
+    labels.register(app)
+    _register_errors(app)
+    _register_headers(app)
+    return app
+
+
+def _register_errors(app):
+    def page(template, status):
+        def handler(error):
+            return render_template(template, error=error), status
+
+        return handler
+
+    app.register_error_handler(403, page("errors/403.html", 403))
+    app.register_error_handler(404, page("errors/404.html", 404))
+    app.register_error_handler(405, page("errors/404.html", 405))
+    app.register_error_handler(429, page("errors/429.html", 429))
+    app.register_error_handler(CSRFError, page("errors/csrf.html", 400))
+    app.register_error_handler(500, page("errors/500.html", 500))
+
+
+def _register_headers(app):
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if request.endpoint != "static":
+            # Pages may hold personal data: never keep them in a cache (TECH.md).
+            response.headers["Cache-Control"] = "no-store"
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        return response

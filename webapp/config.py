@@ -1,0 +1,59 @@
+"""Configuration from environment variables, with safe defaults for development.
+
+Every setting can be given as an environment variable of the same name. Production
+(``STAFETTLOGG_ENV=production``) refuses to start without a real ``SECRET_KEY``.
+"""
+
+import os
+from datetime import timedelta
+
+DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - a marker that production refuses
+
+
+def _bool(value, default=False):
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration is not safe to run with."""
+
+
+def from_environment(instance_path, env=None):
+    """Build the configuration mapping from ``env`` (default: ``os.environ``)."""
+    env = os.environ if env is None else env
+    mode = env.get("STAFETTLOGG_ENV", "development")
+    production = mode == "production"
+    config = {
+        "ENV_NAME": mode,
+        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET),
+        "DATABASE_URL": env.get(
+            "DATABASE_URL", "sqlite:///" + os.path.join(instance_path, "stafettlogg.sqlite3")
+        ),
+        # Synthetic identity numbers (month + 80) are for demo and test data only (SPEC §3.1.3).
+        "ALLOW_SYNTHETIC_IDS": _bool(env.get("ALLOW_SYNTHETIC_IDS"), default=not production),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "30")),
+        "SESSION_ABSOLUTE_HOURS": int(env.get("SESSION_ABSOLUTE_HOURS", "12")),
+        "SESSION_COOKIE_NAME": "__Host-stafettlogg" if production else "stafettlogg",
+        "SESSION_COOKIE_SECURE": production or _bool(env.get("SESSION_COOKIE_SECURE")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=int(env.get("SESSION_ABSOLUTE_HOURS", "12"))),
+        "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+        "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
+        "BABEL_DEFAULT_LOCALE": "nn",
+        "BABEL_TRANSLATION_DIRECTORIES": os.path.join(
+            os.path.dirname(os.path.dirname(__file__)), "translations"
+        ),
+        "LANGUAGES": ("nn", "nb"),
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    }
+    if production and (config["SECRET_KEY"] == DEV_SECRET or len(config["SECRET_KEY"]) < 32):
+        raise ConfigError(
+                "SECRET_KEY must be set to a long random value in production "
+            "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    return config

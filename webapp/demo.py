@@ -1,0 +1,175 @@
+"""The fictional demo municipality loaded by ``flask demo-data`` (and ``make run``).
+
+Every name is made up, every e-mail address is under the reserved ``.example`` domain, and every
+identity number is a synthetic test number (month + 80), which only an installation that allows
+synthetic numbers accepts. Loading is idempotent: a second run changes nothing.
+"""
+
+import hashlib
+from datetime import date, timedelta
+
+from webapp.audit import add_event
+from webapp.db import database
+from webapp.identity import make_synthetic
+from webapp.models import (
+    Consent,
+    ConsentService,
+    Membership,
+    Municipality,
+    Participant,
+    Person,
+    Plan,
+    ServiceGroup,
+    Signature,
+    Unit,
+    utcnow,
+)
+from webapp.passwords import hash_password
+
+DEMO_PASSWORD = "stafett-demo-2026"  # noqa: S105 - fictional demo accounts only
+DOMAIN = "fjellvik.example"
+
+GROUPS = (
+    ("kindergarten", "Barnehagane", ("Solsida barnehage", "Tusenfryd barnehage")),
+    ("school", "Skulane", ("Nordbygda skule", "Fjellvik ungdomsskule")),
+    ("health_station", "Helsestasjon og skulehelseteneste", ("Helsestasjonen i Fjellvik",)),
+    ("ppt", "PPT", ("PPT Fjellvik og Vikøy",)),
+    ("child_welfare", "Barnevern", ("Barnevernstenesta",)),
+    ("family_team", "Barne- og familieteam", ("Familieteamet",)),
+)
+
+# (e-mail local part, name, [(role, unit name or group name)])
+EMPLOYEES = (
+    ("gruppeadmin", "Gunn Gruppestad", [("group_admin", "Barnehagane")]),
+    ("leiar.solsida", "Liv Leiarsen", [("unit_admin", "Solsida barnehage")]),
+    ("rektor.nordbygda", "Roar Rektorsen", [("unit_admin", "Nordbygda skule")]),
+    ("pedagog.solsida", "Pia Pedagogsen", [("coordinator", "Solsida barnehage")]),
+    ("larar.nordbygda", "Lars Lærarsen", [("coordinator", "Nordbygda skule")]),
+    ("helsesjukepleiar", "Hanne Helsestad", [("coordinator", "Helsestasjonen i Fjellvik")]),
+    ("ppt.radgjevar", "Per Pedersen-Rådgjevar", [("employee", "PPT Fjellvik og Vikøy")]),
+)
+
+# (child name, birth date, unit, stafetthaldar, guardians, status, level, consent state)
+PLANS = (
+    ("Ola Solsida", date(2021, 5, 14), "Solsida barnehage", "pedagog.solsida",
+     ("Kari Solsida", "Knut Solsida"), Plan.DRAFT, 1, None),
+    ("Emma Fjordheim", date(2020, 9, 2), "Solsida barnehage", "pedagog.solsida",
+     ("Marte Fjordheim",), Plan.DRAFT, 1, Consent.SENT),
+    ("Noah Bakkeli", date(2016, 1, 23), "Nordbygda skule", "larar.nordbygda",
+     ("Sigrid Bakkeli", "Tor Bakkeli"), Plan.ACTIVE, 1, Consent.VALID),
+    ("Sara Lien", date(2015, 11, 8), "Nordbygda skule", "larar.nordbygda",
+     ("Eva Lien",), Plan.ACTIVE, 2, Consent.VALID),
+    ("Jonas Myrvang", date(2017, 4, 30), "Nordbygda skule", "larar.nordbygda",
+     ("Ida Myrvang",), Plan.PASSIVE, 1, Consent.WITHDRAWN),
+    ("Maja Haugen", date(2019, 2, 11), "Tusenfryd barnehage", "helsesjukepleiar",
+     ("Nina Haugen",), Plan.CLOSED, 1, Consent.VALID),
+    ("Liam Strand", date(2014, 7, 19), "Nordbygda skule", "larar.nordbygda",
+     ("Ove Strand",), Plan.ARCHIVED, 1, Consent.VALID),
+)
+
+
+def _email(local):
+    return f"{local}@{DOMAIN}"
+
+
+def load_demo():
+    """Create the demo municipality unless it exists; return the demo logins."""
+    logins = [
+        ("Group administrator (kindergartens)", _email("gruppeadmin")),
+        ("Unit leader, Solsida barnehage", _email("leiar.solsida")),
+        ("Unit leader, Nordbygda skule", _email("rektor.nordbygda")),
+        ("Stafetthaldar, Solsida barnehage", _email("pedagog.solsida")),
+        ("Stafetthaldar, Nordbygda skule", _email("larar.nordbygda")),
+        ("Coordinator, health station", _email("helsesjukepleiar")),
+        ("Employee, PPT", _email("ppt.radgjevar")),
+    ]
+    if Municipality.select().where(Municipality.number == "9999").exists():
+        return logins
+    with database.atomic():
+        _create()
+    return logins
+
+
+def _create():
+    town = Municipality.create(name="Fjellvik kommune", number="9999")
+    units, groups = {}, {}
+    for kind, group_name, unit_names in GROUPS:
+        group = ServiceGroup.create(municipality=town, name=group_name, kind=kind)
+        groups[group_name] = group
+        for unit_name in unit_names:
+            units[unit_name] = Unit.create(group=group, municipality=town, name=unit_name)
+    password = hash_password(DEMO_PASSWORD)
+    staff = {}
+    for local, name, roles in EMPLOYEES:
+        person = Person.create(
+            name=name, email=_email(local), password_hash=password, is_employee=True,
+            municipality=town,
+        )
+        staff[local] = person
+        for role, place in roles:
+            if role == Membership.GROUP_ADMIN:
+                Membership.create(person=person, group=groups[place], role=role)
+            else:
+                Membership.create(person=person, unit=units[place], role=role)
+    for index, row in enumerate(PLANS):
+        _plan(town, units, staff, index, *row)
+
+
+def _plan(town, units, staff, index, child, born, unit_name, holder, guardians, status, level,
+          consent_state):
+    holder = staff[holder]
+    today = date.today()
+    plan = Plan.create(
+        municipality=town, unit=units[unit_name], owner_name=child,
+        owner_national_id=make_synthetic(born), owner_birth_date=born, status=status,
+        bti_level=level, created_by=holder, family_informed_at=utcnow(),
+        next_evaluation=(today + timedelta(days=30 - 20 * index)) if status == Plan.ACTIVE
+        else None,
+        archived_at=utcnow() if status == Plan.ARCHIVED else None,
+    )
+    Participant.create(
+        plan=plan, person=holder, role=Participant.STAFETTHALDAR,
+        unit=units[unit_name], status=Participant.ACTIVE, activated_at=utcnow(),
+    )
+    add_event(plan, "plan_created", holder)
+    family = []
+    for number, name in enumerate(guardians):
+        local = name.lower().replace(" ", ".")
+        mobile = "4%07d" % (index * 10 + number)
+        person = Person.create(name=name, email=_email(local), mobile=mobile)
+        family.append(person)
+        Participant.create(
+            plan=plan, person=person, role=Participant.GUARDIAN, status=Participant.ACTIVE,
+            activated_at=utcnow(),
+        )
+        add_event(plan, "participant_added", holder, "guardian")
+    if consent_state is None:
+        return
+    text = f"Samtykke til å opprette stafettlogg for {child}."
+    consent = Consent.create(
+        plan=plan, text=text, created_by=holder, sent_at=utcnow(),
+        status=consent_state,
+        seal=hashlib.sha256((text + "|" + ",".join(p.name for p in family)).encode()).hexdigest(),
+        valid_at=utcnow() if consent_state in (Consent.VALID, Consent.WITHDRAWN) else None,
+        withdrawn_at=utcnow() if consent_state == Consent.WITHDRAWN else None,
+        withdrawn_by=family[0] if consent_state == Consent.WITHDRAWN else None,
+    )
+    add_event(plan, "consent_sent", holder)
+    signed = consent_state != Consent.SENT
+    for person in family:
+        Signature.create(
+            consent=consent, person=person,
+            decision=Signature.SIGNED if signed else Signature.PENDING,
+            method="one_time_code" if signed else None,
+            decided_at=utcnow() if signed else None,
+        )
+    if signed:
+        add_event(plan, "consent_valid", family[0])
+    if consent_state == Consent.WITHDRAWN:
+        add_event(plan, "consent_withdrawn", family[0])
+    if level >= 2:
+        ConsentService.create(consent=consent, unit=units["PPT Fjellvik og Vikøy"], note="PPT")
+        Participant.create(
+            plan=plan, person=staff["ppt.radgjevar"], role=Participant.SERVICE_PROVIDER,
+            unit=units["PPT Fjellvik og Vikøy"], status=Participant.ACTIVE, activated_at=utcnow(),
+        )

@@ -1,0 +1,64 @@
+"""Translated labels for the codes stored in the database, for templates."""
+
+from datetime import date
+
+from flask_babel import format_date as babel_format_date
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+STATUS = {
+    "draft": _l("Waiting for consent"),
+    "active": _l("Active"),
+    "passive": _l("Passive"),
+    "closed": _l("Closed"),
+    "archived": _l("Archived"),
+}
+
+STEP_STATE = {
+    "done": _l("Done"),
+    "next": _l("Next"),
+    "open": _l("Open"),
+    "blocked": _l("Blocked"),
+    "later": _l("Later"),
+}
+
+ROLE = {
+    "owner": _l("Plan owner"),
+    "stafetthaldar": _l("Stafetthaldar"),
+    "guardian": _l("Guardian"),
+    "service_provider": _l("Service provider"),
+}
+
+
+def status_label(code):
+    return STATUS.get(code, code)
+
+
+def step_state_label(code):
+    return STEP_STATE.get(code, code)
+
+
+def role_label(code):
+    return ROLE.get(code, code)
+
+
+def format_date(value):
+    return babel_format_date(value, "d. MMMM y") if value else ""
+
+
+def current_locale():
+    return str(get_locale() or "nn")
+
+
+def register(app):
+    app.jinja_env.globals.update(
+        status_label=status_label,
+        step_state_label=step_state_label,
+        role_label=role_label,
+        format_date=format_date,
+        current_locale=current_locale,
+    )
+
+    @app.context_processor
+    def _today():
+        return {"today": date.today()}

@@ -1,0 +1,39 @@
+"""The start page and the language choice."""
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from webapp import policy
+from webapp.models import Person, plans_led_by, plans_of, stafetthaldar_names
+from webapp.safe_urls import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@policy.requires(policy.AUTHENTICATED)
+def home():
+    """"My plans": the plans the person takes part in; leaders also see their units' plans as
+    metadata. Anyone logged in may open it."""
+    mine = list(plans_of(current_user))
+    led = list(plans_led_by(current_user)) if current_user.is_employee else []
+    names = stafetthaldar_names(mine + led)
+    return render_template(
+        "main/home.html",
+        mine=mine,
+        led=led,
+        names=names,
+        may_create=policy.can(current_user, policy.CREATE_PLAN),
+    )
+
+
+@bp.route("/language", methods=["POST"])
+@policy.public
+def set_language():
+    """Choose nynorsk or bokmål; remembered in the session and, when logged in, for the user."""
+    language = request.form.get("language")
+    if language in current_app.config["LANGUAGES"]:
+        session["language"] = language
+        if current_user.is_authenticated:
+            Person.update(language=language).where(Person.id == current_user.id).execute()
+    return redirect(safe_next(request.form.get("next")) or url_for("main.home"))

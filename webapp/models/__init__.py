@@ -1,0 +1,68 @@
+"""All models, importable from one place."""
+
+from webapp.models.base import BaseModel, utcnow
+from webapp.models.org import (
+    ESTABLISH_DIRECT,
+    ESTABLISH_LEADER,
+    SERVICE_KINDS,
+    Membership,
+    Municipality,
+    Person,
+    ServiceGroup,
+    Unit,
+)
+from webapp.models.plan import (
+    Activity,
+    Consent,
+    ConsentService,
+    Goal,
+    Meeting,
+    MeetingInvite,
+    Message,
+    MessageRecipient,
+    Participant,
+    Plan,
+    Signature,
+    TimelineEvent,
+)
+from webapp.models.system import AuditEntry, AuthSession, OneTimeCode, OutboxMessage
+
+MODELS = [
+    Municipality,
+    ServiceGroup,
+    Unit,
+    Person,
+    Membership,
+    Plan,
+    Participant,
+    Consent,
+    ConsentService,
+    Signature,
+    Goal,
+    Activity,
+    Meeting,
+    MeetingInvite,
+    Message,
+    MessageRecipient,
+    TimelineEvent,
+    AuthSession,
+    OneTimeCode,
+    OutboxMessage,
+    AuditEntry,
+]
+
+__all__ = [m.__name__ for m in MODELS] + [
+    "BaseModel",
+    "ESTABLISH_DIRECT",
+    "ESTABLISH_LEADER",
+    "MODELS",
+    "SERVICE_KINDS",
+    "utcnow",
+]
+
+from webapp.models.plan import plans_led_by, plans_of, stafetthaldar_names  # noqa: E402
+
+__all__ += ["plans_led_by", "plans_of", "stafetthaldar_names"]
+from webapp.models.facts import age_on, facts_for  # noqa: E402
+
+__all__ += ["age_on", "facts_for"]

@@ -1,0 +1,71 @@
+"""Records the system keeps about use: sessions, one-time codes, the outbox, the audit trail."""
+
+import hashlib
+
+import peewee
+
+from webapp.models.base import BaseModel, utcnow
+from webapp.models.org import Person
+from webapp.models.plan import Plan
+
+
+class AuthSession(BaseModel):
+    """A login session the server can revoke: logout or deactivation deletes the row."""
+
+    token = peewee.CharField(max_length=64, unique=True)
+    person = peewee.ForeignKeyField(Person, backref="sessions", on_delete="CASCADE")
+    created_at = peewee.DateTimeField(default=utcnow)
+    last_seen_at = peewee.DateTimeField(default=utcnow)
+    method = peewee.CharField(max_length=20, default="password")
+
+
+class OneTimeCode(BaseModel):
+    """A short-lived, single-use code sent by e-mail or SMS (login, signing)."""
+
+    person = peewee.ForeignKeyField(Person, backref="codes", on_delete="CASCADE")
+    purpose = peewee.CharField(max_length=20)
+    code_hash = peewee.CharField(max_length=64)
+    created_at = peewee.DateTimeField(default=utcnow)
+    expires_at = peewee.DateTimeField()
+    used_at = peewee.DateTimeField(null=True)
+    attempts = peewee.IntegerField(default=0)
+
+
+class OutboxMessage(BaseModel):
+    """A notification waiting to be sent; written in the same transaction as its event.
+
+    Holds no personal data beyond the address: notifications only say something is waiting.
+    """
+
+    channel = peewee.CharField(max_length=10)  # email | sms
+    recipient = peewee.CharField(max_length=254)
+    subject = peewee.CharField(max_length=200, default="")
+    body = peewee.TextField()
+    created_at = peewee.DateTimeField(default=utcnow)
+    attempts = peewee.IntegerField(default=0)
+    next_attempt_at = peewee.DateTimeField(default=utcnow, index=True)
+    sent_at = peewee.DateTimeField(null=True, index=True)
+    last_error = peewee.CharField(max_length=500, null=True)
+
+
+class AuditEntry(BaseModel):
+    """A read (or other use) of plan content; each entry is chained to the one before it."""
+
+    at = peewee.DateTimeField(default=utcnow, index=True)
+    actor = peewee.ForeignKeyField(Person, null=True, on_delete="SET NULL")
+    plan = peewee.ForeignKeyField(Plan, null=True, backref="audit", on_delete="SET NULL")
+    action = peewee.CharField(max_length=20)  # read | write | export
+    section = peewee.CharField(max_length=40)
+    prev_hash = peewee.CharField(max_length=64)
+    hash = peewee.CharField(max_length=64)
+
+    def compute_hash(self):
+        parts = [
+            self.prev_hash,
+            self.at.isoformat(),
+            str(self.actor_id),
+            str(self.plan_id),
+            self.action,
+            self.section,
+        ]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()

@@ -1,0 +1,459 @@
+"""The BTI routine as data: its steps, their order and their preconditions (SPEC §3).
+
+This module is the one place that knows the routine. The wizard, the plan's checklist and the
+server-side enforcement all read from it. It is pure: it reads a ``PlanFacts`` snapshot (built
+from the database by ``webapp.models.facts_for``) and never touches the database itself, so its
+rules can be tested on plans that exist only in memory.
+
+Each ``Step`` carries the routine's own numbering, a title, the routine's guidance for the step
+(shown on the step's page so the routine document and the tool cannot drift apart), when it is
+done, and its ``requires``: a list of ``Requirement``s, each a predicate with the sentence that
+tells the user why the step is blocked and what unblocks it.
+"""
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+# Phases follow the headings of the seed routine 000.
+CREATE = "create"  # SPEC §3.1, BTI level 1 step 1
+FILL = "fill"  # SPEC §3.2, BTI level 1 step 2
+EVALUATE = "evaluate"  # SPEC §3.3
+INVITE = "invite"  # SPEC §3.4
+STARTUP = "startup"  # SPEC §3.5, levels 2 and 3
+HANDOVER = "handover"  # SPEC §3.6
+CLOSE = "close"  # SPEC §3.7
+
+PHASES = (CREATE, FILL, EVALUATE, INVITE, STARTUP, HANDOVER, CLOSE)
+
+PHASE_TITLES = {
+    CREATE: _l("Create the log and obtain consent"),
+    FILL: _l("Fill in the log"),
+    EVALUATE: _l("Evaluation meeting"),
+    INVITE: _l("Invite new participants"),
+    STARTUP: _l("Start-up meeting, levels 2 and 3"),
+    HANDOVER: _l("Change of stafetthaldar and transitions"),
+    CLOSE: _l("Closing, withdrawal and archiving"),
+}
+
+
+@dataclass(frozen=True)
+class PlanFacts:
+    """What the routine needs to know about one plan; ``None`` for a plan not yet created."""
+
+    exists: bool = False
+    status: str = "draft"
+    bti_level: int = 1
+    family_informed: bool = False
+    owner_age: int | None = None
+    owner_logs_in: bool = False
+    owner_has_contact: bool = False
+    consenters: int = 0  # guardians (or the youth from the consent age) added
+    consenters_active: int = 0
+    consent_sent: bool = False
+    consent_valid: bool = False
+    consent_withdrawn: bool = False
+    consent_names_services: bool = False  # the valid consent admits at least one service
+    overview_written: bool = False
+    minutes: int = 0
+    goals: int = 0
+    activities: int = 0
+    evaluation_planned: bool = False
+    evaluation_minutes: bool = False
+    outcome: str | None = None
+    service_providers_active: int = 0
+    startup_minutes: bool = False
+    archived: bool = False
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A precondition: ``check(facts)`` must hold; ``unblock`` says why not and what to do."""
+
+    id: str
+    check: object
+    unblock: object
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    number: str  # the routine's own numbering, e.g. "1.5"
+    phase: str
+    title: object
+    guidance: object
+    done: object = None  # predicate over PlanFacts, or None for steps that are never "done"
+    requires: tuple = field(default_factory=tuple)
+    levels: tuple = (1, 2, 3)
+
+
+# --- Requirements --------------------------------------------------------------------------
+
+PLAN_EXISTS = Requirement(
+    "plan_exists",
+    lambda f: f.exists,
+    _l("Create the plan first: fill in the plan owner's identity number and name."),
+)
+FAMILY_INFORMED = Requirement(
+    "family_informed",
+    lambda f: f.family_informed,
+    _l("Inform the family about the stafettlogg and ask for consent before you create it."),
+)
+CONSENTERS_ADDED = Requirement(
+    "consenters_added",
+    lambda f: f.consenters > 0,
+    _l("Add the guardians (or the youth from the consent age) who must consent to the plan."),
+)
+CONSENTERS_ACTIVE = Requirement(
+    "consenters_active",
+    lambda f: f.consenters > 0 and f.consenters_active == f.consenters,
+    _l(
+        "Everyone who must consent has to log in once before the consent can be sent. "
+        "Ask them to follow the instructions in the e-mail or text message."
+    ),
+)
+CONSENT_SENT = Requirement(
+    "consent_sent",
+    lambda f: f.consent_sent or f.consent_valid,
+    _l("Create the consent and send it for signing."),
+)
+CONSENT_VALID = Requirement(
+    "consent_valid",
+    lambda f: f.consent_valid,
+    _l(
+        "Consent must be signed by everyone who is asked to sign before you can fill in the "
+        "plan. The checklist shows who has not signed yet."
+    ),
+)
+SERVICES_CONSENTED = Requirement(
+    "services_consented",
+    lambda f: f.consent_names_services,
+    _l(
+        "The consent must be updated to name the service before new participants can be "
+        "invited. Update the consent and have it signed again."
+    ),
+)
+EVALUATION_PLANNED = Requirement(
+    "evaluation_planned",
+    lambda f: f.evaluation_planned,
+    _l("Plan the evaluation meeting first: set a date and invite the participants."),
+)
+EVALUATION_MINUTES = Requirement(
+    "evaluation_minutes",
+    lambda f: f.evaluation_minutes,
+    _l("Write the minutes of the evaluation meeting before you record its outcome."),
+)
+LEVEL_2_OR_3 = Requirement(
+    "level_2_or_3",
+    lambda f: f.bti_level >= 2,
+    _l(
+        "A start-up meeting on level 2 or 3 comes after an evaluation that calls in other "
+        "services."
+    ),
+)
+SERVICES_ACTIVE = Requirement(
+    "services_active",
+    lambda f: f.service_providers_active > 0,
+    _l("Invite the new services; they must log in once before the start-up meeting."),
+)
+NOT_ARCHIVED = Requirement(
+    "not_archived",
+    lambda f: not f.archived,
+    _l("The plan is archived and can no longer be changed."),
+)
+CLOSED_OR_PASSIVE = Requirement(
+    "closed_or_passive",
+    lambda f: f.status in ("passive", "closed"),
+    _l("Close the log or set it passive before you archive it."),
+)
+ARCHIVED = Requirement(
+    "archived",
+    lambda f: f.archived,
+    _l("A plan can be deleted only after it has been archived."),
+)
+
+# --- The steps, in the routine's order -----------------------------------------------------
+
+STEPS = (
+    # SPEC §3.1 — Create the log and obtain consent (BTI level 1, step 1)
+    Step(
+        "inform-family", "1.1", CREATE,
+        _l("Inform the family and ask for consent"),
+        _l(
+            "Inform about the stafettlogg and ask the pregnant person, the guardians or the "
+            "youth from 15 for consent to create a stafettlogg. Tell them that consent is "
+            "given electronically. You can print the information letter."
+        ),
+        done=lambda f: f.family_informed,
+    ),
+    Step(
+        "create-plan", "1.2", CREATE,
+        _l("Create a new stafettlogg"),
+        _l(
+            "Create a new plan of the type stafettlogg. A stafettlogg has no short name "
+            "and no template."
+        ),
+        done=lambda f: f.exists,
+        requires=(FAMILY_INFORMED,),
+    ),
+    Step(
+        "plan-owner", "1.3", CREATE,
+        _l("The plan owner's identity number and name"),
+        _l(
+            "Write the national identity number and the name of the person the stafettlogg "
+            "is for. A pregnant person can be the plan owner."
+        ),
+        done=lambda f: f.exists,
+        requires=(FAMILY_INFORMED,),
+    ),
+    Step(
+        "owner-login", "1.4", CREATE,
+        _l("Will the plan owner log in?"),
+        _l(
+            "No for children and youth under 15. Yes from 15: then you must also give the "
+            "plan owner's mobile number or e-mail address."
+        ),
+        done=lambda f: f.exists and (not f.owner_logs_in or f.owner_has_contact),
+        requires=(FAMILY_INFORMED,),
+    ),
+    Step(
+        "add-consenters", "1.5", CREATE,
+        _l("Add the participants who must consent"),
+        _l(
+            "Before consent is obtained you can only add those who must consent to the plan "
+            "(guardians, or the youth from 15). Give their e-mail or mobile number and ask "
+            "them to log in by following the instructions in the e-mail or text message. "
+            "Their role then becomes active and you can send the consent."
+        ),
+        done=lambda f: f.consenters > 0 and f.consenters_active == f.consenters,
+        requires=(PLAN_EXISTS,),
+    ),
+    Step(
+        "send-consent", "1.5", CREATE,
+        _l("Create the consent and send it for signing"),
+        _l(
+            "Choose who shall sign. Where the parents share parental responsibility, both "
+            "sign. Use the template “Consent to create a stafettlogg” and adjust the text to "
+            "whether the plan owner or the guardians sign. Name the other participants and "
+            "services, then send the consent for signing."
+        ),
+        done=lambda f: f.consent_sent or f.consent_valid,
+        requires=(PLAN_EXISTS, CONSENTERS_ADDED, CONSENTERS_ACTIVE),
+    ),
+    Step(
+        "consent-signed", "1.5", CREATE,
+        _l("Consent signed"),
+        _l("When the consent is signed you can start filling in the plan."),
+        done=lambda f: f.consent_valid,
+        requires=(PLAN_EXISTS, CONSENT_SENT),
+    ),
+    # SPEC §3.2 — Fill in the log (BTI level 1, step 2)
+    Step(
+        "overview", "2.1", FILL,
+        _l("Plan overview"),
+        _l(
+            "Agree on a short description of the child or youth: age, kindergarten or "
+            "school, interests and challenge. For example: “Per is 4 years old and goes to "
+            "Snøtoppen kindergarten. He loves dinosaurs and likes to play outside. He has "
+            "challenges with language, which affects how he thrives in the kindergarten.”"
+        ),
+        done=lambda f: f.overview_written,
+        requires=(CONSENT_VALID, NOT_ARCHIVED),
+    ),
+    Step(
+        "minutes", "2.2", FILL,
+        _l("Minutes of the meeting"),
+        _l(
+            "Choose the minutes template that fits the BTI level and refer to the BTI level "
+            "in the title. Agree on a shared understanding of the challenge and the main "
+            "goal. Record the child's own view, adapted to situation, age and maturity."
+        ),
+        done=lambda f: f.minutes > 0,
+        requires=(CONSENT_VALID, NOT_ARCHIVED),
+    ),
+    Step(
+        "goals", "2.3", FILL,
+        _l("Goals and activities"),
+        _l(
+            "The title is the goal itself: short, concrete and measurable. The deadline is "
+            "the date of the evaluation meeting. A goal can have several activities; plan "
+            "activities both at home and in the kindergarten or school."
+        ),
+        done=lambda f: f.goals > 0 and f.activities > 0,
+        requires=(CONSENT_VALID, NOT_ARCHIVED),
+    ),
+    Step(
+        "evaluation-meeting", "2.4", FILL,
+        _l("Plan the evaluation meeting"),
+        _l(
+            "Agree on the evaluation meeting, send the invitation through messages and put "
+            "it in the calendar. A calendar file for employees says only “Stafettlogg”: "
+            "avoid personal data there."
+        ),
+        done=lambda f: f.evaluation_planned,
+        requires=(CONSENT_VALID, NOT_ARCHIVED),
+    ),
+    # SPEC §3.3 — Evaluation meeting, levels 1-3
+    Step(
+        "evaluation-minutes", "3.1", EVALUATE,
+        _l("Minutes of the evaluation meeting"),
+        _l(
+            "Start from the minutes of the last meeting and the goals and activities. Write "
+            "the evaluation minutes from the template, with the BTI level in the title and "
+            "the child's own view."
+        ),
+        done=lambda f: f.evaluation_minutes,
+        requires=(CONSENT_VALID, EVALUATION_PLANNED, NOT_ARCHIVED),
+    ),
+    Step(
+        "outcome", "3.2", EVALUATE,
+        _l("Outcome of the evaluation"),
+        _l(
+            "a) The goals are reached: close the work, set the log passive and archive it. "
+            "b) Progress, continue on the same level: update activities and goals and set a "
+            "new evaluation date. c) No effect, other services are needed: invite them, "
+            "update the consent, and hold a start-up meeting on level 2 or 3."
+        ),
+        done=lambda f: f.outcome is not None,
+        requires=(CONSENT_VALID, EVALUATION_MINUTES, NOT_ARCHIVED),
+    ),
+    # SPEC §3.4 — Invite new participants
+    Step(
+        "invite-services", "4", INVITE,
+        _l("Invite new participants"),
+        _l(
+            "Before you invite new participants, the consent must be updated to name the "
+            "service or person. They get an e-mail or text message; their role becomes "
+            "active when they log in, and then they can receive messages and be responsible "
+            "for activities."
+        ),
+        done=lambda f: f.service_providers_active > 0,
+        requires=(CONSENT_VALID, SERVICES_CONSENTED, NOT_ARCHIVED),
+    ),
+    # SPEC §3.5 — Start-up meeting, levels 2 and 3
+    Step(
+        "startup-meeting", "5", STARTUP,
+        _l("Start-up meeting"),
+        _l(
+            "Tell the new participants about the challenge and what has been done, with the "
+            "earlier minutes and goals. Write minutes from the level's template, update the "
+            "activities at home, in the kindergarten or school and in each service, and plan "
+            "the evaluation meeting."
+        ),
+        done=lambda f: f.startup_minutes,
+        requires=(CONSENT_VALID, LEVEL_2_OR_3, SERVICES_ACTIVE, NOT_ARCHIVED),
+        levels=(2, 3),
+    ),
+    # SPEC §3.6 — Change of stafetthaldar
+    Step(
+        "hand-over", "6", HANDOVER,
+        _l("Hand the baton on"),
+        _l(
+            "Give the role of stafetthaldar to another participant, for example at a "
+            "transition. The family's wish weighs. If no one is agreed, the unit leader is "
+            "responsible."
+        ),
+        requires=(CONSENT_VALID, NOT_ARCHIVED),
+    ),
+    # SPEC §3.7 — Closing, withdrawal, archiving, deletion
+    Step(
+        "archive", "7", CLOSE,
+        _l("Archive the plan"),
+        _l(
+            "Save the plan as PDF and upload it to the archive system. Do not delete the plan "
+            "until it is archived."
+        ),
+        done=lambda f: f.archived,
+        requires=(PLAN_EXISTS, CLOSED_OR_PASSIVE),
+    ),
+)
+
+STEPS_BY_ID = {step.id: step for step in STEPS}
+
+# Server-side enforcement: what a user does, and the step whose preconditions it needs.
+ACTIONS = {
+    "create_plan": "create-plan",
+    "add_consenter": "add-consenters",
+    "send_consent": "send-consent",
+    "write_overview": "overview",
+    "write_minutes": "minutes",
+    "write_goal": "goals",
+    "write_activity": "goals",
+    "plan_meeting": "evaluation-meeting",
+    "write_message": "minutes",
+    "record_outcome": "outcome",
+    "invite_service": "invite-services",
+    "hand_over_baton": "hand-over",
+    "archive_plan": "archive",
+}
+
+
+class StepBlocked(Exception):
+    """Raised when an action's step has an unmet precondition; ``reason`` explains it."""
+
+    def __init__(self, step, requirement):
+        self.step = step
+        self.requirement = requirement
+        self.reason = requirement.unblock
+        super().__init__(f"{step.id}: {requirement.id}")
+
+
+@dataclass(frozen=True)
+class StepStatus:
+    step: Step
+    state: str  # done | next | open | blocked | later
+    reason: object = None
+
+    @property
+    def blocked(self):
+        return self.state == "blocked"
+
+
+def unmet(step, facts):
+    """The first requirement of ``step`` that ``facts`` do not meet, or ``None``."""
+    for requirement in step.requires:
+        if not requirement.check(facts):
+            return requirement
+    return None
+
+
+def enforce(action, facts):
+    """Raise ``StepBlocked`` unless ``facts`` allow ``action`` (called by every POST view)."""
+    step = STEPS_BY_ID[ACTIONS[action]]
+    requirement = unmet(step, facts)
+    if requirement is not None:
+        raise StepBlocked(step, requirement)
+    return step
+
+
+def allowed(action, facts):
+    return unmet(STEPS_BY_ID[ACTIONS[action]], facts) is None
+
+
+def checklist(facts):
+    """Every step with its state: done, next (the first one to do), open, blocked or later."""
+    statuses = []
+    next_found = False
+    for step in STEPS:
+        if facts.bti_level not in step.levels:
+            statuses.append(StepStatus(step, "later", LEVEL_2_OR_3.unblock))
+            continue
+        if step.done is not None and step.done(facts):
+            statuses.append(StepStatus(step, "done"))
+            continue
+        requirement = unmet(step, facts)
+        if requirement is not None:
+            statuses.append(StepStatus(step, "blocked", requirement.unblock))
+        elif not next_found and step.done is not None:
+            statuses.append(StepStatus(step, "next"))
+            next_found = True
+        else:
+            statuses.append(StepStatus(step, "open"))
+    return statuses
+
+
+def next_step(facts):
+    for status in checklist(facts):
+        if status.state == "next":
+            return status.step
+    return None
