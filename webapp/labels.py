@@ -6,6 +6,8 @@ from flask_babel import format_date as babel_format_date
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from webapp.plans.nav import plan_sections
+
 STATUS = {
     "draft": _l("Waiting for consent"),
     "active": _l("Active"),
@@ -57,6 +59,7 @@ def register(app):
         role_label=role_label,
         format_date=format_date,
         current_locale=current_locale,
+        plan_sections=plan_sections,
     )
 
     @app.context_processor
