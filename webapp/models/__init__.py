@@ -25,7 +25,13 @@ from webapp.models.plan import (
     Signature,
     TimelineEvent,
 )
-from webapp.models.system import AuditEntry, AuthSession, OneTimeCode, OutboxMessage
+from webapp.models.system import (
+    AuditEntry,
+    AuthSession,
+    OneTimeCode,
+    OutboxMessage,
+    WizardDraft,
+)
 
 MODELS = [
     Municipality,
@@ -49,6 +55,7 @@ MODELS = [
     OneTimeCode,
     OutboxMessage,
     AuditEntry,
+    WizardDraft,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + [

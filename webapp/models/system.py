@@ -69,3 +69,15 @@ class AuditEntry(BaseModel):
             self.section,
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+class WizardDraft(BaseModel):
+    """What an employee has typed in the create-plan wizard so far, so it can be resumed.
+
+    Kept on the server (not in the cookie) because it holds an identity number; deleted when the
+    plan is created or the draft is abandoned.
+    """
+
+    person = peewee.ForeignKeyField(Person, backref="wizard_drafts", on_delete="CASCADE")
+    data = peewee.TextField(default="{}")  # JSON
+    updated_at = peewee.DateTimeField(default=utcnow)
