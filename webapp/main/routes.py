@@ -9,6 +9,8 @@ from webapp.safe_urls import safe_next
 
 bp = Blueprint("main", __name__)
 
+LED_PER_PAGE = 50
+
 
 @bp.route("/")
 @policy.requires(policy.AUTHENTICATED)
@@ -16,12 +18,19 @@ def home():
     """"My plans": the plans the person takes part in; leaders also see their units' plans as
     metadata. Anyone logged in may open it."""
     mine = list(plans_of(current_user))
-    led = list(plans_led_by(current_user)) if current_user.is_employee else []
+    page = request.args.get("page", 1, type=int) or 1
+    led, led_total = [], 0
+    if current_user.is_employee:
+        query = plans_led_by(current_user)
+        led_total = query.count()
+        led = list(query.paginate(max(page, 1), LED_PER_PAGE))
     names = stafetthaldar_names(mine + led)
     return render_template(
         "main/home.html",
         mine=mine,
         led=led,
+        page=page,
+        pages=max(1, -(-led_total // LED_PER_PAGE)),
         names=names,
         may_create=policy.can(current_user, policy.CREATE_PLAN),
     )
