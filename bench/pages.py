@@ -61,7 +61,14 @@ def fill(count):
     from webapp.db import database
     from webapp.identity import make_synthetic
     from webapp.models import (
-        Membership, Municipality, Participant, Person, Plan, ServiceGroup, Unit, utcnow,
+        Membership,
+        Municipality,
+        Participant,
+        Person,
+        Plan,
+        ServiceGroup,
+        Unit,
+        utcnow,
     )
     from webapp.passwords import hash_password
 
@@ -99,7 +106,7 @@ def fill(count):
                                  "status": "active", "invited_at": utcnow()})
         for batch in range(0, len(participants), 500):
             Participant.insert_many(participants[batch:batch + 500]).execute()
-    plan_id = Participant.get((Participant.person == holder)).plan_id
+    plan_id = Participant.get(Participant.person == holder).plan_id
     return {"holder": holder.email, "leader": leader.email, "plan_id": plan_id}
 
 
