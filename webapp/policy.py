@@ -193,3 +193,14 @@ def requires_plan(action):
         return _mark(wrapped, action)
 
     return decorator
+
+
+def load_own_signature(plan, consent_id):
+    """The current person's unanswered signature on a consent of ``plan`` that is out for
+    signing, or 404: only those a consent asks may sign or refuse it (SPEC §3.1.5)."""
+    from webapp.models import pending_signature
+
+    signature = pending_signature(plan, consent_id, current_user.id)
+    if signature is None:
+        abort(404)
+    return signature

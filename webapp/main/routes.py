@@ -4,7 +4,13 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 
 from webapp import policy
-from webapp.models import Person, plans_led_by, plans_of, stafetthaldar_names
+from webapp.models import (
+    Person,
+    pending_signatures_of,
+    plans_led_by,
+    plans_of,
+    stafetthaldar_names,
+)
 from webapp.safe_urls import safe_next
 
 bp = Blueprint("main", __name__)
@@ -27,6 +33,7 @@ def home():
     names = stafetthaldar_names(mine + led)
     return render_template(
         "main/home.html",
+        to_sign=list(pending_signatures_of(current_user)),
         mine=mine,
         led=led,
         page=page,

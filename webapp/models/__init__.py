@@ -67,9 +67,21 @@ __all__ = [m.__name__ for m in MODELS] + [
     "utcnow",
 ]
 
-from webapp.models.plan import plans_led_by, plans_of, stafetthaldar_names  # noqa: E402
+from webapp.models.plan import (  # noqa: E402
+    pending_signature,
+    pending_signatures_of,
+    plans_led_by,
+    plans_of,
+    stafetthaldar_names,
+)
 
-__all__ += ["plans_led_by", "plans_of", "stafetthaldar_names"]
+__all__ += [
+    "pending_signature",
+    "pending_signatures_of",
+    "plans_led_by",
+    "plans_of",
+    "stafetthaldar_names",
+]
 from webapp.models.facts import age_on, facts_for  # noqa: E402
 
 __all__ += ["age_on", "facts_for"]

@@ -75,15 +75,22 @@ def facts_for(plan, today=None):
         )
         .exists()
     )
+    # A draft is not yet asked about, and an update waiting for signatures does not replace
+    # the version that holds (SPEC §4: consent is versioned).
     latest = (
         Consent.select(Consent.id, Consent.status)
-        .where(Consent.plan == plan)
+        .where((Consent.plan == plan) & (Consent.status != Consent.DRAFT))
         .order_by(Consent.version.desc())
         .first()
     )
-    valid = latest is not None and latest.status == Consent.VALID
+    holding = (
+        Consent.select(Consent.id)
+        .where((Consent.plan == plan) & (Consent.status == Consent.VALID))
+        .first()
+    )
+    valid = holding is not None
     names_services = (
-        valid and ConsentService.select().where(ConsentService.consent == latest.id).exists()
+        valid and ConsentService.select().where(ConsentService.consent == holding.id).exists()
     )
     goals = Goal.select().where(Goal.plan == plan).count()
     activities = Activity.select().join(Goal).where(Goal.plan == plan).count()
@@ -110,7 +117,7 @@ def facts_for(plan, today=None):
         owner_has_contact=owner_contact,
         consenters=consenters,
         consenters_active=consenters_active,
-        consent_sent=latest is not None and latest.status in (Consent.SENT, Consent.VALID),
+        consent_sent=valid or (latest is not None and latest.status == Consent.SENT),
         consent_valid=valid and plan.status != Plan.PASSIVE,
         consent_withdrawn=latest is not None and latest.status == Consent.WITHDRAWN,
         consent_names_services=names_services,

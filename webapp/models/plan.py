@@ -253,3 +253,44 @@ def stafetthaldar_names(plans):
         .tuples()
     )
     return dict(rows)
+
+
+def pending_signature(plan, consent_id, person_id):
+    """``person_id``'s unanswered signature on a consent of ``plan`` that is out for signing,
+    with its consent and person, or ``None``."""
+    return (
+        Signature.select(Signature, Consent, Person)
+        .join(Consent)
+        .switch(Signature)
+        .join(Person, on=(Signature.person == Person.id))
+        .where(
+            (Consent.plan == plan)
+            & (Consent.id == consent_id)
+            & (Consent.status == Consent.SENT)
+            & (Signature.person == person_id)
+            & (Signature.decision == Signature.PENDING)
+        )
+        .first()
+    )
+
+
+def pending_signatures_of(person):
+    """Consents waiting for ``person``'s signature in plans where they have an active family
+    role, with the plan, oldest first (one query: the home page's "Sign consent")."""
+    family_plans = Participant.select(Participant.plan).where(
+        (Participant.person == person)
+        & (Participant.status == Participant.ACTIVE)
+        & (Participant.role.in_((Participant.GUARDIAN, Participant.OWNER)))
+    )
+    return (
+        Signature.select(Signature, Consent, Plan)
+        .join(Consent)
+        .join(Plan)
+        .where(
+            (Signature.person == person)
+            & (Signature.decision == Signature.PENDING)
+            & (Consent.status == Consent.SENT)
+            & (Consent.plan.in_(family_plans))
+        )
+        .order_by(Consent.sent_at, Consent.id)
+    )

@@ -1,0 +1,424 @@
+"""Consent: drafting, sealing, sending, signing, paper consent and withdrawal (SPEC §3.1.5, §3.7).
+
+Every write happens here, inside one transaction, so the views stay thin. A consent version is
+sealed when sent: the seal is a SHA-256 over a canonical JSON of what the family is asked to sign
+(SPEC §4, "Consent is versioned and sealed"), and each signature is sealed over the consent's seal.
+"""
+
+import hashlib
+import json
+import os
+import secrets
+from datetime import date, datetime, time
+
+from flask import abort, current_app
+from wtforms import SelectChoice
+
+from webapp import codes
+from webapp.audit import add_event
+from webapp.consent import texts
+from webapp.db import immediate
+from webapp.models import (
+    Consent,
+    ConsentService,
+    Participant,
+    Person,
+    Plan,
+    Signature,
+    Unit,
+    age_on,
+    pending_signature,
+    utcnow,
+)
+from webapp.notify import notify
+
+# SPEC §3.1.5: a scanned paper form. Recognised by its first bytes, never by its name.
+SCAN_TYPES = (
+    (b"%PDF-", ".pdf", "application/pdf"),
+    (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", ".png", "image/png"),
+)
+SCAN_MAX_BYTES = 8 * 1024 * 1024  # the whole request is capped at MAX_CONTENT_LENGTH (10 MB)
+SERVICE_ROWS = 5
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+
+class Versions:
+    """All versions of a plan's consent (one query), and the ones that matter now."""
+
+    def __init__(self, plan):
+        self.all = list(
+            Consent.select().where(Consent.plan == plan).order_by(Consent.version.desc())
+        )
+        self.draft = next((c for c in self.all if c.status == Consent.DRAFT), None)
+        # The version the family has last been asked about: the newest one sent.
+        self.current = next((c for c in self.all if c.status != Consent.DRAFT), None)
+        # The version that holds now (an update waiting for signatures does not replace it).
+        self.valid = next((c for c in self.all if c.status == Consent.VALID), None)
+        self.earlier = [c for c in self.all if c not in (self.draft, self.current)]
+
+    @property
+    def next_number(self):
+        return (self.all[0].version + 1) if self.all else 1
+
+
+def signatures_of(consents):
+    """``{consent_id: [Signature with .person]}`` for ``consents``, in one query."""
+    ids = [c.id for c in consents if c is not None]
+    result = {i: [] for i in ids}
+    if ids:
+        rows = (
+            Signature.select(Signature, Person)
+            .join(Person, on=(Signature.person == Person.id))
+            .where(Signature.consent.in_(ids))
+            .order_by(Person.name, Person.id)
+        )
+        for row in rows:
+            result[row.consent_id].append(row)
+    return result
+
+
+def services_of(consents):
+    """``{consent_id: [ConsentService with .unit]}`` for ``consents``, in one query."""
+    ids = [c.id for c in consents if c is not None]
+    result = {i: [] for i in ids}
+    if ids:
+        rows = (
+            ConsentService.select(ConsentService, Unit)
+            .join(Unit, on=(ConsentService.unit == Unit.id))
+            .where(ConsentService.consent.in_(ids))
+            .order_by(Unit.name, ConsentService.id)
+        )
+        for row in rows:
+            result[row.consent_id].append(row)
+    return result
+
+
+def service_changes(new_services, valid_services):
+    """What a new version adds and removes compared with the valid one (by unit)."""
+    new = {s.unit_id: s for s in new_services}
+    old = {s.unit_id: s for s in valid_services}
+    added = [s for unit_id, s in new.items() if unit_id not in old]
+    removed = [s for unit_id, s in old.items() if unit_id not in new]
+    return added, removed
+
+
+def signer_candidates(plan):
+    """The active guardians and plan owner who may be asked to sign, with their role."""
+    return list(
+        Participant.select(Participant, Person)
+        .join(Person)
+        .where(
+            (Participant.plan == plan)
+            & (Participant.status == Participant.ACTIVE)
+            & (Participant.role.in_((Participant.GUARDIAN, Participant.OWNER)))
+        )
+        .order_by(Person.name, Person.id)
+    )
+
+
+def default_signers(plan, candidates):
+    """SPEC §3.1.5: both guardians where they share parental responsibility, and the plan owner
+    from the consent age (or a pregnant plan owner)."""
+    consent_age = plan.municipality.youth_consent_age
+    chosen = []
+    for participant in candidates:
+        if participant.role == Participant.GUARDIAN and participant.shares_parental_responsibility:
+            chosen.append(participant.person_id)
+        elif participant.role == Participant.OWNER and (
+            plan.owner_is_pregnant or age_on(plan.owner_birth_date) >= consent_age
+        ):
+            chosen.append(participant.person_id)
+    return chosen
+
+
+def shared_responsibility(candidates):
+    """Guardians with shared parental responsibility: leaving one out needs a confirmation."""
+    return [
+        p.person_id for p in candidates
+        if p.role == Participant.GUARDIAN and p.shares_parental_responsibility
+    ]
+
+
+def unit_choices(plan):
+    """The municipality's units, grouped by service group, for the services list."""
+    from webapp.models import ServiceGroup
+
+    rows = (
+        Unit.select(Unit.id, Unit.name, ServiceGroup.name.alias("group_name"))
+        .join(ServiceGroup)
+        .where(Unit.municipality == plan.municipality_id)
+        .order_by(ServiceGroup.name, Unit.name)
+        .tuples()
+    )
+    return [SelectChoice(unit_id, name, optgroup=group) for unit_id, name, group in rows]
+
+
+def holder_name(plan):
+    row = (
+        Person.select(Person.name, Unit.name.alias("unit_name"))
+        .join(Participant, on=(Participant.person == Person.id))
+        .join(Unit, on=(Participant.unit == Unit.id))
+        .where((Participant.plan == plan) & (Participant.role == Participant.STAFETTHALDAR))
+        .tuples()
+        .first()
+    )
+    return f"{row[0]} ({row[1]})" if row else ""
+
+
+# --- Drafting --------------------------------------------------------------------------------
+
+
+def save_draft(plan, actor, language, signer_ids, services):
+    """Create or update the draft of the next version; the text is written anew from the
+    template. ``services`` are ``(unit_id, note)`` pairs."""
+    candidates = {p.person_id: p for p in signer_candidates(plan)}
+    signer_ids = [i for i in signer_ids if i in candidates]
+    units = {choice.value: choice.label for choice in unit_choices(plan)}
+    services = [(u, note.strip()) for u, note in dict(services).items() if u in units]
+    with immediate():
+        versions = Versions(plan)
+        draft = versions.draft
+        if draft is None:
+            draft = Consent.create(plan=plan, version=versions.next_number, language=language,
+                                   text="", created_by=actor, status=Consent.DRAFT)
+            add_event(plan, "consent_created", actor, f"v{draft.version}")
+        Signature.delete().where(Signature.consent == draft).execute()
+        ConsentService.delete().where(ConsentService.consent == draft).execute()
+        for person_id in signer_ids:
+            Signature.create(consent=draft, person=person_id)
+        for unit_id, note in services:
+            ConsentService.create(consent=draft, unit=unit_id, note=note[:200])
+        signers = [candidates[i] for i in signer_ids]
+        kind = texts.signer_kind(
+            plan, all(p.role == Participant.OWNER for p in signers), len(signers)
+        )
+        draft.language = language
+        draft.text = texts.render(
+            language, kind, plan.owner_name, holder_name(plan),
+            [p.person.name for p in signers],
+            [(units[u], note) for u, note in services],
+        )
+        draft.save()
+    return draft
+
+
+def save_text(draft, text):
+    Consent.update(text=text).where(
+        (Consent.id == draft.id) & (Consent.status == Consent.DRAFT)
+    ).execute()
+
+
+# --- Sealing and sending ---------------------------------------------------------------------
+
+
+def seal_for(consent, signatures, services):
+    """SHA-256 over a canonical JSON of what the signers are asked to agree to."""
+    canonical = {
+        "plan": consent.plan_id,
+        "version": consent.version,
+        "language": consent.language,
+        "text": consent.text,
+        "signers": sorted([s.person_id, s.person.name] for s in signatures),
+        "services": sorted(
+            [s.unit_id or 0, s.service_kind or "", s.note] for s in services
+        ),
+    }
+    blob = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def signature_seal(consent_seal, person_id, decided_at, scan_digest=""):
+    parts = f"{consent_seal}{person_id}{decided_at.isoformat()}{scan_digest}"
+    return hashlib.sha256(parts.encode("utf-8")).hexdigest()
+
+
+def send(plan, draft, actor):
+    """Seal the draft, ask every signer, and stop any older version still waiting."""
+    with immediate():
+        draft = Consent.get_by_id(draft.id)
+        if draft.status != Consent.DRAFT:
+            return False
+        signatures = signatures_of([draft])[draft.id]
+        services = services_of([draft])[draft.id]
+        if not signatures:
+            return False
+        (
+            Consent.update(status=Consent.SUPERSEDED)
+            .where((Consent.plan == plan) & (Consent.status == Consent.SENT))
+            .execute()
+        )
+        draft.seal = seal_for(draft, signatures, services)
+        draft.status = Consent.SENT
+        draft.sent_at = utcnow()
+        draft.save()
+        for signature in signatures:
+            notify(signature.person, "consent_to_sign")
+        add_event(plan, "consent_sent", actor, f"v{draft.version}")
+    return True
+
+
+# --- Deciding --------------------------------------------------------------------------------
+
+
+def pending_signature_or_404(plan, consent_id, person_id):
+    """A pending signature on a sent consent of ``plan`` (for paper consent), or 404."""
+    row = pending_signature(plan, consent_id, person_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+def decide(plan, signature, decision, method, actor, decided_at=None, scan=None):
+    """Record one signer's answer; a refusal refuses the version, the last signature makes
+    it valid. Returns False when the signature had already been answered."""
+    decided_at = decided_at or utcnow()
+    scan_name, scan_digest = scan or (None, "")
+    with immediate():
+        consent = Consent.get_by_id(signature.consent_id)
+        if consent.status != Consent.SENT:
+            return False
+        won = (
+            Signature.update(
+                decision=decision, method=method, decided_at=decided_at,
+                recorded_by=actor if method == "paper" else None, paper_file=scan_name,
+                seal=signature_seal(consent.seal, signature.person_id, decided_at, scan_digest),
+            )
+            .where((Signature.id == signature.id) & (Signature.decision == Signature.PENDING))
+            .execute()
+        )
+        if not won:
+            return False
+        if method == "paper":
+            add_event(plan, "paper_consent_recorded", actor, decision)
+        if decision == Signature.REFUSED:
+            Consent.update(status=Consent.REFUSED).where(Consent.id == consent.id).execute()
+            add_event(plan, "consent_refused", signature.person_id, method)
+            _tell_stafetthaldar(plan)
+            return True
+        add_event(plan, "consent_signed", signature.person_id, method)
+        waiting = (
+            Signature.select()
+            .where((Signature.consent == consent) & (Signature.decision != Signature.SIGNED))
+            .exists()
+        )
+        if not waiting:
+            _make_valid(plan, consent)
+    return True
+
+
+def _make_valid(plan, consent):
+    now = utcnow()
+    (
+        Consent.update(status=Consent.SUPERSEDED)
+        .where((Consent.plan == plan) & (Consent.status == Consent.VALID))
+        .execute()
+    )
+    Consent.update(status=Consent.VALID, valid_at=now).where(Consent.id == consent.id).execute()
+    (
+        Plan.update(status=Plan.ACTIVE, updated_at=now)
+        .where((Plan.id == plan.id) & (Plan.status.in_((Plan.DRAFT, Plan.PASSIVE))))
+        .execute()
+    )
+    add_event(plan, "consent_valid", None, f"v{consent.version}")
+    _tell_stafetthaldar(plan)
+
+
+def _tell_stafetthaldar(plan):
+    people = (
+        Person.select()
+        .join(Participant, on=(Participant.person == Person.id))
+        .where(
+            (Participant.plan == plan)
+            & (Participant.role == Participant.STAFETTHALDAR)
+            & (Participant.status == Participant.ACTIVE)
+        )
+    )
+    for person in people:
+        notify(person, "new_item")
+
+
+def send_sign_code(person):
+    return codes.issue(person, codes.SIGN)
+
+
+def sign_with_code(plan, signature, person, code):
+    """Sign digitally: the one-time code proves it is the signer. False for a wrong code."""
+    if not codes.verify(person, codes.SIGN, code):
+        return False
+    return decide(plan, signature, Signature.SIGNED, "one_time_code", person)
+
+
+def withdraw(plan, person):
+    """SPEC §3.7: withdraw at once, no reason asked. The log becomes passive; versions still
+    waiting for signatures are withdrawn with it. False when nothing valid was left."""
+    now = utcnow()
+    with immediate():
+        changed = (
+            Consent.update(status=Consent.WITHDRAWN, withdrawn_at=now, withdrawn_by=person)
+            .where(
+                (Consent.plan == plan) & (Consent.status.in_((Consent.VALID, Consent.SENT)))
+            )
+            .execute()
+        )
+        if not changed:
+            return False
+        (
+            Plan.update(status=Plan.PASSIVE, updated_at=now)
+            .where((Plan.id == plan.id) & (Plan.status.in_((Plan.DRAFT, Plan.ACTIVE))))
+            .execute()
+        )
+        add_event(plan, "consent_withdrawn", person, "")
+        _tell_stafetthaldar(plan)
+    return True
+
+
+# --- Paper scans -----------------------------------------------------------------------------
+
+
+def sniff_scan(head):
+    """``(extension, mimetype)`` for a PDF, JPEG or PNG by its first bytes, else ``None``."""
+    for magic, extension, mimetype in SCAN_TYPES:
+        if head.startswith(magic):
+            return extension, mimetype
+    return None
+
+
+def uploads_dir():
+    path = os.path.join(current_app.instance_path, "uploads")
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    return path
+
+
+def store_scan(storage):
+    """Save an uploaded scan under a random name outside ``static/``; return (name, sha256)."""
+    data = storage.stream.read(SCAN_MAX_BYTES + 1)
+    extension, _ = sniff_scan(data[:16])
+    name = secrets.token_hex(16) + extension
+    with open(os.path.join(uploads_dir(), name), "xb") as out:
+        out.write(data)
+    return name, hashlib.sha256(data).hexdigest()
+
+
+def scan_path(name):
+    """The stored scan's path, or 404 (only names this module wrote are served)."""
+    if not name or os.path.basename(name) != name:
+        abort(404)
+    path = os.path.join(uploads_dir(), name)
+    if not os.path.isfile(path):
+        abort(404)
+    return path
+
+
+def scan_mimetype(name):
+    extension = os.path.splitext(name)[1]
+    return next((m for _, e, m in SCAN_TYPES if e == extension), "application/octet-stream")
+
+
+def paper_datetime(day):
+    """The date written on the paper form, as a timestamp (noon, so no time zone moves it)."""
+    if isinstance(day, datetime):
+        return day
+    return datetime.combine(day or date.today(), time(12, 0))
