@@ -206,6 +206,9 @@ def test_guardians_sign_with_codes_and_the_consent_becomes_valid(app, world):
     assert f"/consent/{consent.id}/sign" in home.text  # "Sign consent" on the home page
     page = guardian.get(url(plan, f"/{consent.id}/sign"))
     assert page.status_code == 200
+    # The phone view: plain POST forms that work without JavaScript, no wide tables.
+    assert page.text.count('<form method="post"') >= 3 and "<table" not in page.text
+    assert "hx-" not in page.text.split("<main", 1)[1]
     assert "Samtykke til å opprette stafettlogg" in page.text
     assert consent.seal[8:16] in page.text
 
@@ -343,6 +346,21 @@ def test_paper_consent_with_a_scan(app, world, monkeypatch, tmp_path):
     assert guardian.get(url(plan, f"/signatures/{signature.id}/scan")).status_code == 200
     stranger = employee_client(app, world.other_coordinator)
     assert stranger.get(url(plan, f"/signatures/{signature.id}/scan")).status_code == 404
+
+
+def test_a_scan_that_is_too_large_is_refused_with_a_message(app, world, monkeypatch, tmp_path):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    plan = world.plan("consenters_active")
+    consent = send_consent(plan, world.coordinator)
+    holder = employee_client(app, world.coordinator)
+    paper_url = url(plan, f"/{consent.id}/signers/{plan.guardians[0].id}/paper")
+    for size, status, message in ((9, 422, "at most 8 MB"), (11, 413, "too large")):
+        data = {"decision": "signed", "decided_on": date.today().isoformat(),
+                "scan": (io.BytesIO(PNG + b"\0" * size * 1024 * 1024), "big.png")}
+        response = holder.post(paper_url, data=data, content_type="multipart/form-data")
+        assert response.status_code == status and message in response.text
+    assert Signature.get(person=plan.guardians[0]).decision == Signature.PENDING
+    assert not (tmp_path / "uploads").exists() or not any((tmp_path / "uploads").iterdir())
 
 
 # --- Withdrawal ------------------------------------------------------------------------------

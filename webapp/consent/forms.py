@@ -23,7 +23,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from webapp.consent.service import SCAN_MAX_BYTES, SERVICE_ROWS, sniff_scan
+from webapp.consent.scans import SCAN_MAX_BYTES, sniff_scan
+from webapp.consent.service import SERVICE_ROWS
 
 
 class CheckboxesField(SelectMultipleField):

@@ -18,7 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectChoice
 
 from webapp import policy, routine
-from webapp.consent import service, texts
+from webapp.consent import scans, service, texts
 from webapp.consent.forms import CodeForm, ConfirmForm, PaperForm, SignersForm, TextForm
 from webapp.extensions import limiter
 from webapp.labels import role_label
@@ -304,9 +304,9 @@ def record_paper(plan, consent_id, person_id):
     if form.validate_on_submit():
         scan = None
         if form.scan.data and form.scan.data.filename:
-            scan = service.store_scan(form.scan.data)
+            scan = scans.store_scan(form.scan.data)
         service.decide(plan, signature, form.decision.data, "paper", current_user.id,
-                       decided_at=service.paper_datetime(form.decided_on.data), scan=scan)
+                       decided_at=scans.paper_datetime(form.decided_on.data), scan=scan)
         flash(_("The paper consent is recorded."))
         return redirect(url_for("consent.index", plan_id=plan.id))
     return render_template("consent/paper.html", plan=plan, signature=signature, form=form), (
@@ -329,8 +329,8 @@ def paper_scan(plan, signature_id):
     if signature is None:
         abort(404)
     response = send_file(
-        service.scan_path(signature.paper_file),
-        mimetype=service.scan_mimetype(signature.paper_file),
+        scans.scan_path(signature.paper_file),
+        mimetype=scans.scan_mimetype(signature.paper_file),
         download_name=f"consent-{signature_id}{signature.paper_file[-4:]}",
     )
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"

@@ -7,17 +7,14 @@ sealed when sent: the seal is a SHA-256 over a canonical JSON of what the family
 
 import hashlib
 import json
-import os
-import secrets
-from datetime import date, datetime, time
 
-from flask import abort, current_app
+from flask import abort
 from wtforms import SelectChoice
 
 from webapp import codes
 from webapp.audit import add_event
 from webapp.consent import texts
-from webapp.db import immediate
+from webapp.db import immediate, is_sqlite
 from webapp.models import (
     Consent,
     ConsentService,
@@ -32,13 +29,6 @@ from webapp.models import (
 )
 from webapp.notify import notify
 
-# SPEC §3.1.5: a scanned paper form. Recognised by its first bytes, never by its name.
-SCAN_TYPES = (
-    (b"%PDF-", ".pdf", "application/pdf"),
-    (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", ".png", "image/png"),
-)
-SCAN_MAX_BYTES = 8 * 1024 * 1024  # the whole request is capped at MAX_CONTENT_LENGTH (10 MB)
 SERVICE_ROWS = 5
 
 
@@ -168,6 +158,13 @@ def holder_name(plan):
     return f"{row[0]} ({row[1]})" if row else ""
 
 
+def _lock(plan):
+    """Serialise consent writes per plan: on SQLite the IMMEDIATE transaction already does;
+    on PostgreSQL lock the plan's row, so two last signatures cannot both miss each other."""
+    if not is_sqlite():
+        Plan.select(Plan.id).where(Plan.id == plan.id).for_update().execute()
+
+
 # --- Drafting --------------------------------------------------------------------------------
 
 
@@ -179,6 +176,7 @@ def save_draft(plan, actor, language, signer_ids, services):
     units = {choice.value: choice.label for choice in unit_choices(plan)}
     services = [(u, note.strip()) for u, note in dict(services).items() if u in units]
     with immediate():
+        _lock(plan)
         versions = Versions(plan)
         draft = versions.draft
         if draft is None:
@@ -238,6 +236,7 @@ def signature_seal(consent_seal, person_id, decided_at, scan_digest=""):
 def send(plan, draft, actor):
     """Seal the draft, ask every signer, and stop any older version still waiting."""
     with immediate():
+        _lock(plan)
         draft = Consent.get_by_id(draft.id)
         if draft.status != Consent.DRAFT:
             return False
@@ -277,6 +276,7 @@ def decide(plan, signature, decision, method, actor, decided_at=None, scan=None)
     decided_at = decided_at or utcnow()
     scan_name, scan_digest = scan or (None, "")
     with immediate():
+        _lock(plan)
         consent = Consent.get_by_id(signature.consent_id)
         if consent.status != Consent.SENT:
             return False
@@ -356,6 +356,7 @@ def withdraw(plan, person):
     waiting for signatures are withdrawn with it. False when nothing valid was left."""
     now = utcnow()
     with immediate():
+        _lock(plan)
         changed = (
             Consent.update(status=Consent.WITHDRAWN, withdrawn_at=now, withdrawn_by=person)
             .where(
@@ -373,52 +374,3 @@ def withdraw(plan, person):
         add_event(plan, "consent_withdrawn", person, "")
         _tell_stafetthaldar(plan)
     return True
-
-
-# --- Paper scans -----------------------------------------------------------------------------
-
-
-def sniff_scan(head):
-    """``(extension, mimetype)`` for a PDF, JPEG or PNG by its first bytes, else ``None``."""
-    for magic, extension, mimetype in SCAN_TYPES:
-        if head.startswith(magic):
-            return extension, mimetype
-    return None
-
-
-def uploads_dir():
-    path = os.path.join(current_app.instance_path, "uploads")
-    os.makedirs(path, mode=0o700, exist_ok=True)
-    return path
-
-
-def store_scan(storage):
-    """Save an uploaded scan under a random name outside ``static/``; return (name, sha256)."""
-    data = storage.stream.read(SCAN_MAX_BYTES + 1)
-    extension, _ = sniff_scan(data[:16])
-    name = secrets.token_hex(16) + extension
-    with open(os.path.join(uploads_dir(), name), "xb") as out:
-        out.write(data)
-    return name, hashlib.sha256(data).hexdigest()
-
-
-def scan_path(name):
-    """The stored scan's path, or 404 (only names this module wrote are served)."""
-    if not name or os.path.basename(name) != name:
-        abort(404)
-    path = os.path.join(uploads_dir(), name)
-    if not os.path.isfile(path):
-        abort(404)
-    return path
-
-
-def scan_mimetype(name):
-    extension = os.path.splitext(name)[1]
-    return next((m for _, e, m in SCAN_TYPES if e == extension), "application/octet-stream")
-
-
-def paper_datetime(day):
-    """The date written on the paper form, as a timestamp (noon, so no time zone moves it)."""
-    if isinstance(day, datetime):
-        return day
-    return datetime.combine(day or date.today(), time(12, 0))
