@@ -1,10 +1,12 @@
 """Fixtures: an app on a fresh database per test (SQLite by default, PostgreSQL when
 ``TEST_DATABASE_URL`` is set), logins by role, and plans in a given routine state."""
 
+import contextvars
 import os
 import re
 
 import pytest
+from flask.testing import FlaskClient
 
 from tests import factories
 from webapp import create_app
@@ -19,6 +21,15 @@ def database_url(tmp_path_factory):
     if url:
         return url
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request outside the test's own app context, so every request gets a fresh
+    ``g`` as in production (otherwise Flask reuses the pushed context: one client's login and the
+    policy's per-request caches would leak into another client's requests)."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -40,6 +51,7 @@ def app(database_url):
         ) else database.drop_tables(MODELS, safe=True)
         database.create_tables(MODELS)
         database.close()
+    app.test_client_class = IsolatedClient
     return app
 
 

@@ -16,3 +16,11 @@ def test_employee_logs_in_sees_my_plans_and_logs_out(client, world, login_as):
     client.post("/logout")
     assert AuthSession.select().count() == 0
     assert client.get("/").status_code == 302
+
+
+def test_two_clients_in_one_test_are_two_people(app, world, login_as):
+    """Each request gets its own ``g``: a second client is not the first client's person."""
+    first = login_as(world.coordinator)
+    second = app.test_client()
+    assert second.get("/").status_code == 302  # not logged in
+    assert first.get("/").status_code == 200
