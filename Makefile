@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app run
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/stafettlogg_test
+PG_DB = $(lastword $(subst /, ,$(PG_URL)))
 export ALLOW_SYNTHETIC_IDS ?= 1
 
 .PHONY: run test test-fast install install-dev translations compile-translations lint \
@@ -26,8 +27,10 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+## Fuzzy entries are guesses: they are left out (tests/test_translations.py fails on them), and a
+## catalogue that is still empty compiles to an empty .mo, so the pages show the English source.
 compile-translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --use-fuzzy -q -d translations 2>/dev/null || $(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel -q compile -d translations
 
 ## make run: install, migrate the SQLite database in instance/, load the demo and serve.
 run: install compile-translations
@@ -42,14 +45,15 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d translations
 
-## PostgreSQL: start the local cluster if it is down, create the test database if missing.
+## PostgreSQL: start the local cluster if it is down, create the test database if missing
+## (`make test PG_URL=.../other_db` runs the suite on another database).
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || { \
 	  echo "Starting PostgreSQL"; \
 	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -1) main start; \
 	  for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; }
-	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='stafettlogg_test'" | grep -q 1 \
-	  || createdb -h 127.0.0.1 -U postgres stafettlogg_test
+	@psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$(PG_DB)'" | grep -q 1 \
+	  || createdb -h 127.0.0.1 -U postgres $(PG_DB)
 
 ## Debian's chromium for the browser tests (never a downloaded browser).
 chromium:
@@ -61,7 +65,8 @@ chromium:
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
-## make test: the whole suite on SQLite, then on PostgreSQL.
+## make test: the whole suite on SQLite, then on PostgreSQL (the browser tests may not skip).
+test: export BROWSER_TESTS_REQUIRED = 1
 test: install-dev compile-translations chromium postgres lint
 	@echo "=== Test suite on SQLite ==="
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -55,7 +55,10 @@ def live_server(app):
 def browser():
     """One headless Debian chromium for the whole run (never a downloaded browser)."""
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium")
+        message = f"{CHROMIUM} is missing: `make chromium` installs Debian's chromium"
+        if os.environ.get("BROWSER_TESTS_REQUIRED"):  # set by `make test`: never skip there
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
