@@ -27,7 +27,7 @@ def test_employee_logs_in_in_the_chosen_language(new_context, live_server, world
 
     page.locator("main form button[type=submit]").click()  # empty form
     summary = page.locator(".error-summary")
-    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()  # read first; its links lead to the fields
     expect(summary.locator("a[href='#email']")).to_be_visible()
     expect(summary.locator("a[href='#password']")).to_be_visible()
     expect(page.locator("#email")).to_have_attribute("aria-invalid", "true")
@@ -60,7 +60,7 @@ def test_login_works_without_javascript(no_js_page, live_server, world):
     page = no_js_page
     page.goto("/login")
     page.locator("main form button[type=submit]").click()
-    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator(".error-summary")).to_be_focused()
 
     switch_language(page, "nb")
     login_employee(page, world.employee.email, PASSWORD)
