@@ -6,7 +6,10 @@ The server thread serves the same app and database as the other fixtures (``app`
 pages. Data written by the test is committed at once (peewee autocommits outside transactions),
 and the server's threads open their own connections, so they see it.
 
-Every test in this folder is marked ``browser`` (``make test-fast`` leaves them out).
+Every test in this folder is marked ``browser`` (``make test-fast`` leaves them out). Steps a
+person takes (log in, switch language, log out) are in ``tests/browser/helpers.py``. All browser
+logins come from 127.0.0.1, so the login rate limit (10 a minute, reset before each test) caps the
+logins of one test.
 """
 
 import os

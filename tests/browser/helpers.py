@@ -24,3 +24,9 @@ def switch_language(page, language):
     if html.get_attribute("lang") != language:
         page.locator(f"header button[name=language][value={language}]").click()
     expect(html).to_have_attribute("lang", language)
+
+
+def log_out(page):
+    """Log out with the button in the header and wait for the login page."""
+    page.locator("header form[action$='/logout'] button").click()
+    expect(page.locator("#email")).to_be_visible()

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_axe_violations
-from tests.browser.helpers import login_employee, switch_language
+from tests.browser.helpers import log_out, login_employee, switch_language
 from tests.factories import PASSWORD
 
 # The browser's own language is the other one, so the header's switch is what decides.
@@ -101,6 +101,12 @@ def test_two_people_in_their_own_browser_contexts(new_context, live_server, worl
     expect(kari.locator(".who")).to_have_text(world.coordinator.name)
     eli.reload()
     expect(eli.locator(".who")).to_have_text(world.employee.name)
+
+    log_out(eli)
+    eli.goto("/")
+    expect(eli).to_have_url(re.compile(r"/login\?next="))
+    kari.reload()
+    expect(kari.locator(".who")).to_have_text(world.coordinator.name)
 
 
 def test_keyboard_user_skips_to_the_login_form(page):
