@@ -2,8 +2,11 @@
 ``TEST_DATABASE_URL`` is set), logins by role, and plans in a given routine state."""
 
 import contextvars
+import functools
 import os
 import re
+from html import escape
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -108,3 +111,22 @@ def world():
 def csrf_token_from(html):
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     return match.group(1) if match else None
+
+
+@functools.cache
+def _catalogue(language):
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).parent.parent / "translations" / language / "LC_MESSAGES" / "messages.po"
+    with open(path, "rb") as f:
+        return read_po(f, locale=language)
+
+
+def tr(msgid, language="nn", html=True, **params):
+    """What the user sees for the source string ``msgid`` in ``language`` (nynorsk by
+    default, as the app), HTML-escaped like the page unless ``html=False``."""
+    message = _catalogue(language).get(msgid)
+    text = message.string if message is not None and message.string else msgid
+    if params:
+        text = text % params
+    return escape(text, quote=True) if html else text

@@ -11,6 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests import factories
+from tests.conftest import tr
 from webapp import codes, routine
 from webapp.consent import service, texts
 from webapp.extensions import login_manager
@@ -534,7 +535,8 @@ def test_the_enforcement_engine_refuses_a_write_before_valid_consent(app, world)
     with app.test_request_context(method="POST"):
         html, status = write(plan)
     assert status == 409 and written == []
-    assert "Consent must be signed" in html
+    assert tr("Consent must be signed by everyone who is asked to sign before you can fill in the "
+              "plan. The checklist shows who has not signed yet.") in html
     Plan.update(status=Plan.ACTIVE).where(Plan.id == plan.id).execute()
     sign_all(plan, Consent.get(Consent.plan == plan))
     with app.test_request_context(method="POST"):

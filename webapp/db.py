@@ -35,7 +35,6 @@ def make_database(url):
             port=parsed.port or 5432,
             max_connections=8,
             stale_timeout=300,
-            autorollback=True,
         )
     raise ValueError(f"Unsupported DATABASE_URL scheme: {parsed.scheme!r}")
 
