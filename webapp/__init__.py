@@ -42,12 +42,14 @@ def create_app(config=None):
     from webapp.auth.routes import bp as auth_bp
     from webapp.consent.routes import bp as consent_bp
     from webapp.main.routes import bp as main_bp
+    from webapp.participants.routes import bp as participants_bp
     from webapp.plans.routes import bp as plans_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(consent_bp)
+    app.register_blueprint(participants_bp)
 
     from webapp.cli import register_commands
 

@@ -21,7 +21,7 @@ from functools import wraps
 from flask import abort, g, request
 from flask_login import current_user, login_required
 
-from webapp.models import Membership, Participant, Plan
+from webapp.models import ESTABLISH_LEADER, Membership, Municipality, Participant, Plan, Unit
 
 # Actions on a plan.
 PLAN_METADATA = "plan.metadata"  # owner's name, status, BTI level, stafetthaldar, next evaluation
@@ -85,6 +85,43 @@ def leads_unit_of(person, plan):
     return False
 
 
+def units_for_new_plan(person):
+    """The units in which ``person`` may create a plan, with their municipality (SPEC §3.1.0):
+    a coordinator or unit administrator creates the log directly (routine 000); where the
+    municipality's leader appoints the stafetthaldar (routine 004), only the unit administrator
+    creates it. One query, cached per request."""
+    if not getattr(person, "is_authenticated", False) or not person.is_employee:
+        return ()
+    if "_units_for_new_plan" not in g:
+        roles = {}
+        for role, unit_id, _ in memberships(person):
+            if unit_id is not None:
+                roles.setdefault(unit_id, set()).add(role)
+        units = (
+            Unit.select(Unit, Municipality)
+            .join(Municipality)
+            .where(Unit.id.in_(list(roles)))
+            .order_by(Unit.name, Unit.id)
+            if roles
+            else ()
+        )
+        g._units_for_new_plan = tuple(
+            unit for unit in units
+            if Membership.UNIT_ADMIN in roles[unit.id]
+            or (
+                Membership.COORDINATOR in roles[unit.id]
+                and unit.municipality.establishment != ESTABLISH_LEADER
+            )
+        )
+    return g._units_for_new_plan
+
+
+def appoints_stafetthaldar(unit):
+    """Where the leader appoints the stafetthaldar (routine 004), the creator chooses one of the
+    unit's employees; otherwise the creator is the stafetthaldar (routine 000)."""
+    return unit.municipality.establishment == ESTABLISH_LEADER
+
+
 def _content_roles(person, plan):
     roles = active_roles(person, plan)
     if plan.status == Plan.ACTIVE:
@@ -104,10 +141,7 @@ def can(person, action, obj=None):
     if action == EMPLOYEE:
         return person.is_employee
     if action == CREATE_PLAN:
-        return any(
-            role in (Membership.COORDINATOR, Membership.UNIT_ADMIN)
-            for role, _, _ in memberships(person)
-        )
+        return bool(units_for_new_plan(person))
     if action == DEVELOPMENT:
         return True
     plan = obj

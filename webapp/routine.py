@@ -46,6 +46,8 @@ class PlanFacts:
     bti_level: int = 1
     family_informed: bool = False
     owner_age: int | None = None
+    owner_is_pregnant: bool = False
+    consent_age: int = 15  # the municipality's youth_consent_age (SPEC §3.1.5)
     owner_logs_in: bool = False
     owner_has_contact: bool = False
     consenters: int = 0  # guardians (or the youth from the consent age) added
@@ -98,6 +100,42 @@ FAMILY_INFORMED = Requirement(
     "family_informed",
     lambda f: f.family_informed,
     _l("Inform the family about the stafettlogg and ask for consent before you create it."),
+)
+OWNER_IDENTIFIED = Requirement(
+    "owner_identified",
+    lambda f: f.exists or f.owner_age is not None,
+    _l("Fill in the plan owner's identity number and name."),
+)
+
+
+def owner_consents(f):
+    """The plan owner consents (and so logs in) from the consent age, or as a pregnant person;
+    below it the guardians consent (SPEC §3.1.4)."""
+    return f.owner_is_pregnant or (f.owner_age is not None and f.owner_age >= f.consent_age)
+
+
+OWNER_LOGIN_BY_AGE = Requirement(
+    "owner_login_by_age",
+    lambda f: f.owner_age is None or f.owner_logs_in == owner_consents(f),
+    _l(
+        "The plan owner logs in from the consent age (15 in the routine), or as a pregnant "
+        "person; children under that age do not log in. Change the answer to “Will the plan "
+        "owner log in?”."
+    ),
+)
+OWNER_CONTACT = Requirement(
+    "owner_contact",
+    lambda f: not f.owner_logs_in or f.owner_has_contact,
+    _l("A plan owner who logs in needs a mobile number or an e-mail address."),
+)
+OWNER_CONSENTS = Requirement(
+    "owner_consents",
+    owner_consents,
+    _l(
+        "Before consent is obtained you can only add those who must consent to the plan. The "
+        "plan owner consents from the consent age (15 in the routine) or as a pregnant person; "
+        "for a younger child the guardians consent."
+    ),
 )
 CONSENTERS_ADDED = Requirement(
     "consenters_added",
@@ -194,7 +232,8 @@ STEPS = (
             "and no template."
         ),
         done=lambda f: f.exists,
-        requires=(FAMILY_INFORMED,),
+        # The final "create" re-checks every answer of the wizard (SPEC §3.1.1-4).
+        requires=(FAMILY_INFORMED, OWNER_IDENTIFIED, OWNER_LOGIN_BY_AGE, OWNER_CONTACT),
     ),
     Step(
         "plan-owner", "1.3", CREATE,
@@ -214,7 +253,7 @@ STEPS = (
             "plan owner's mobile number or e-mail address."
         ),
         done=lambda f: f.exists and (not f.owner_logs_in or f.owner_has_contact),
-        requires=(FAMILY_INFORMED,),
+        requires=(FAMILY_INFORMED, OWNER_IDENTIFIED),
     ),
     Step(
         "add-consenters", "1.5", CREATE,
@@ -374,6 +413,7 @@ STEPS_BY_ID = {step.id: step for step in STEPS}
 ACTIONS = {
     "create_plan": "create-plan",
     "add_consenter": "add-consenters",
+    "add_owner": "add-consenters",
     "send_consent": "send-consent",
     "write_overview": "overview",
     "write_minutes": "minutes",
@@ -385,6 +425,12 @@ ACTIONS = {
     "invite_service": "invite-services",
     "hand_over_baton": "hand-over",
     "archive_plan": "archive",
+}
+
+
+# Preconditions an action needs beyond those of its step.
+ACTION_REQUIRES = {
+    "add_owner": (OWNER_CONSENTS,),
 }
 
 
@@ -417,17 +463,26 @@ def unmet(step, facts):
     return None
 
 
-def enforce(action, facts):
-    """Raise ``StepBlocked`` unless ``facts`` allow ``action`` (called by every POST view)."""
+def _unmet_for(action, facts):
     step = STEPS_BY_ID[ACTIONS[action]]
     requirement = unmet(step, facts)
+    if requirement is None:
+        requirement = next(
+            (r for r in ACTION_REQUIRES.get(action, ()) if not r.check(facts)), None
+        )
+    return step, requirement
+
+
+def enforce(action, facts):
+    """Raise ``StepBlocked`` unless ``facts`` allow ``action`` (called by every POST view)."""
+    step, requirement = _unmet_for(action, facts)
     if requirement is not None:
         raise StepBlocked(step, requirement)
     return step
 
 
 def allowed(action, facts):
-    return unmet(STEPS_BY_ID[ACTIONS[action]], facts) is None
+    return _unmet_for(action, facts)[1] is None
 
 
 def checklist(facts):

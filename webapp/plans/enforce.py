@@ -34,3 +34,19 @@ def render_blocked(plan, blocked):
         render_template("plans/blocked.html", plan=plan, step=blocked.step, reason=blocked.reason),
         409,
     )
+
+
+def plan_facts(plan):
+    """``facts_for(plan)`` with what the routine's owner rules need: whether the plan owner is a
+    pregnant person, and the municipality's consent age (SPEC §3.1.5)."""
+    from dataclasses import replace
+
+    from webapp.models import Municipality
+
+    age = (
+        Municipality.select(Municipality.youth_consent_age)
+        .where(Municipality.id == plan.municipality_id)
+        .scalar()
+    )
+    return replace(facts_for(plan), owner_is_pregnant=plan.owner_is_pregnant,
+                   consent_age=age if age is not None else 15)
