@@ -215,6 +215,17 @@ ARCHIVED = Requirement(
 STEPS = (
     # SPEC §3.1 — Create the log and obtain consent (BTI level 1, step 1)
     Step(
+        "account", "1.0", CREATE,
+        _l("An account and a stafetthaldar"),
+        _l(
+            "You need an account to create a stafettlogg; if you do not have one, ask your "
+            "leader. Where the municipality's routine says so, the employee who discovers the "
+            "need tells the leader, and the leader appoints the stafetthaldar (the family may "
+            "wish for one) before the log is created together with the guardians."
+        ),
+        done=lambda f: f.exists,
+    ),
+    Step(
         "inform-family", "1.1", CREATE,
         _l("Inform the family and ask for consent"),
         _l(
@@ -394,7 +405,37 @@ STEPS = (
         ),
         requires=(CONSENT_VALID, NOT_ARCHIVED),
     ),
+    Step(
+        "transfer-unit", "6", HANDOVER,
+        _l("Transfer the log to a new unit"),
+        _l(
+            "At a transition, for example from kindergarten to school, the leader informs the "
+            "new unit, and the new unit's leader accepts the log. The log then continues there "
+            "with a stafetthaldar of the new unit."
+        ),
+        requires=(CONSENT_VALID, NOT_ARCHIVED),
+    ),
     # SPEC §3.7 — Closing, withdrawal, archiving, deletion
+    Step(
+        "withdraw-consent", "7", CLOSE,
+        _l("Withdrawal of consent"),
+        _l(
+            "The guardians, or the youth from 15, may withdraw the consent at any time "
+            "without giving a reason. The log becomes passive at once and the services lose "
+            "access. It can be opened again when a new consent is signed."
+        ),
+        requires=(CONSENT_VALID,),
+    ),
+    Step(
+        "close", "7", CLOSE,
+        _l("Close the log"),
+        _l(
+            "Close the log when it is no longer needed, or when the child moves to an "
+            "Individual plan."
+        ),
+        done=lambda f: f.status in ("passive", "closed", "archived"),
+        requires=(PLAN_EXISTS, NOT_ARCHIVED),
+    ),
     Step(
         "archive", "7", CLOSE,
         _l("Archive the plan"),
@@ -404,6 +445,15 @@ STEPS = (
         ),
         done=lambda f: f.archived,
         requires=(PLAN_EXISTS, CLOSED_OR_PASSIVE),
+    ),
+    Step(
+        "delete", "7", CLOSE,
+        _l("Delete the plan"),
+        _l(
+            "A plan can be deleted only after it has been archived. Everything in a "
+            "stafettlogg is exempt from public disclosure."
+        ),
+        requires=(PLAN_EXISTS, ARCHIVED),
     ),
 )
 
@@ -424,6 +474,10 @@ ACTIONS = {
     "record_outcome": "outcome",
     "invite_service": "invite-services",
     "hand_over_baton": "hand-over",
+    "transfer_unit": "transfer-unit",
+    "withdraw_consent": "withdraw-consent",
+    "close_plan": "close",
+    "delete_plan": "delete",
     "archive_plan": "archive",
 }
 

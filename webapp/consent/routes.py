@@ -275,6 +275,7 @@ def refuse(plan, consent_id):
 
 @bp.route("/withdraw", methods=["GET", "POST"])
 @policy.requires_plan(policy.CONSENT_DECIDE)
+@enforces("withdraw_consent")
 def withdraw(plan):
     """Withdraw consent (SPEC §3.7): a page saying what happens, then one button. The guardians
     or the youth; no reason is asked."""

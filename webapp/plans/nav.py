@@ -47,6 +47,7 @@ STEP_ENDPOINTS = {
     "invite-services": ("participants.add_participant", "participants.index"),
     "startup-meeting": ("meetings.index", "meetings.calendar"),
     "hand-over": ("participants.hand_over", "participants.index"),
+    "withdraw-consent": ("consent.withdraw",),
     "archive": ("archive.index", "archive.show"),
 }
 

@@ -26,7 +26,7 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 STEP_OF_PAGE = {
     wizard.INFORM: "inform-family",
     wizard.UNIT: "create-plan",
-    wizard.HOLDER: "create-plan",
+    wizard.HOLDER: "account",
     wizard.OWNER: "plan-owner",
     wizard.LOGIN: "owner-login",
 }
