@@ -41,11 +41,16 @@ class ContactForm(FlaskForm):
     mobile = mobile_field(_l("Mobile number"))
     email = email_field(_l("E-mail address"))
 
-    def validate_email(self, field):
-        if not (field.data or (self.mobile.data or "").strip()):
-            raise ValidationError(
-                _l("Give an e-mail address or a mobile number, so they can log in.")
-            )
+    def validate(self, extra_validators=None):
+        # Not an inline ``validate_email``: ``Optional()`` stops the chain on an empty field.
+        valid = super().validate(extra_validators)
+        if not ((self.email.data or "").strip() or (self.mobile.data or "").strip()):
+            self.email.errors = [
+                *self.email.errors,
+                _l("Give an e-mail address or a mobile number, so they can log in."),
+            ]
+            return False
+        return valid
 
 
 class GuardianForm(ContactForm):
