@@ -6,15 +6,21 @@ synthetic numbers accepts. Loading is idempotent: a second run changes nothing.
 """
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from webapp.audit import add_event
 from webapp.db import database
 from webapp.identity import make_synthetic
 from webapp.models import (
+    Activity,
     Consent,
     ConsentService,
+    Goal,
+    Meeting,
+    MeetingInvite,
     Membership,
+    Message,
+    MessageRecipient,
     Municipality,
     Participant,
     Person,
@@ -82,6 +88,7 @@ def load_demo():
         ("Stafetthaldar, Nordbygda skule", _email("larar.nordbygda")),
         ("Coordinator, health station", _email("helsesjukepleiar")),
         ("Employee, PPT", _email("ppt.radgjevar")),
+        ("Guardian (logs in with a one-time code, see /dev/outbox)", _email("sigrid.bakkeli")),
     ]
     if Municipality.select().where(Municipality.number == "9999").exists():
         return logins
@@ -123,7 +130,7 @@ def _plan(town, units, staff, index, child, born, unit_name, holder, guardians, 
         municipality=town, unit=units[unit_name], owner_name=child,
         owner_national_id=make_synthetic(born), owner_birth_date=born, status=status,
         bti_level=level, created_by=holder, family_informed_at=utcnow(),
-        next_evaluation=(today + timedelta(days=30 - 20 * index)) if status == Plan.ACTIVE
+        next_evaluation=(today + timedelta(days=10 + 7 * index)) if status == Plan.ACTIVE
         else None,
         archived_at=utcnow() if status == Plan.ARCHIVED else None,
     )
@@ -135,7 +142,7 @@ def _plan(town, units, staff, index, child, born, unit_name, holder, guardians, 
     family = []
     for number, name in enumerate(guardians):
         local = name.lower().replace(" ", ".")
-        mobile = "4%07d" % (index * 10 + number)
+        mobile = "+474%07d" % (index * 10 + number)
         person = Person.create(name=name, email=_email(local), mobile=mobile)
         family.append(person)
         Participant.create(
@@ -167,9 +174,71 @@ def _plan(town, units, staff, index, child, born, unit_name, holder, guardians, 
         add_event(plan, "consent_valid", family[0])
     if consent_state == Consent.WITHDRAWN:
         add_event(plan, "consent_withdrawn", family[0])
+    if status == Plan.ACTIVE:
+        _content(plan, holder, family, child, level)
     if level >= 2:
         ConsentService.create(consent=consent, unit=units["PPT Fjellvik og Vikøy"], note="PPT")
         Participant.create(
             plan=plan, person=staff["ppt.radgjevar"], role=Participant.SERVICE_PROVIDER,
             unit=units["PPT Fjellvik og Vikøy"], status=Participant.ACTIVE, activated_at=utcnow(),
         )
+
+
+def _content(plan, holder, family, child, level):
+    """An active plan's log: overview, a start-up meeting with minutes, a goal with activities
+    at home and at school, a message, and the planned evaluation meeting (SPEC §3.2)."""
+    first_name = child.split()[0]
+    Plan.update(
+        overview=(f"{first_name} går på Nordbygda skule og er glad i fotball og teikning. "
+                  f"{first_name} strevar med å kome i gang med lesinga, og det påverkar "
+                  "trivselen i klassen."),
+        overview_version=1,
+    ).where(Plan.id == plan.id).execute()
+    add_event(plan, "overview_written", holder)
+    people = [holder, *family]
+    participants = list(Participant.select().where(Participant.plan == plan))
+    held = datetime.combine(date.today() - timedelta(days=14), time(9, 0))
+    startup = Meeting.create(plan=plan, kind="startup", bti_level=level, starts_at=held,
+                             place="Møterom 2, Nordbygda skule")
+    for participant in participants:
+        MeetingInvite.create(meeting=startup, participant=participant)
+    minutes = Message.create(
+        plan=plan, kind=Message.MINUTES, meeting=startup, author=holder,
+        subject=f"Referat frå oppstartsmøte – BTI-nivå {level}",
+        body=(
+            "Til stades: føresette og stafetthaldar.\n\n"
+            f"Utfordringa: {first_name} les lite og vil ikkje lese høgt i klassen.\n\n"
+            f"Hovudmål: {first_name} les 15 minutt kvar dag.\n\n"
+            f"{first_name} sitt syn: Eg likar bøker om fotball. Eg vil lese for mamma.\n\n"
+            "Avtalar: Lesekvart heime kvar kveld. Lesegruppe på skulen tre gonger i veka.\n\n"
+            "Neste møte: evalueringsmøte om fire veker."
+        ),
+    )
+    add_event(plan, "minutes_written", holder)
+    goal = Goal.create(plan=plan, title=f"{first_name} les 15 minutt kvar dag",
+                       deadline=plan.next_evaluation, created_by=holder)
+    add_event(plan, "goal_added", holder)
+    by_person = {p.person_id: p for p in participants}
+    Activity.create(goal=goal, title="Lesekvart heime kvar kveld", when="Kvar kveld før leggetid",
+                    responsible=by_person[family[0].id], place="home")
+    Activity.create(goal=goal, title="Lesegruppe med tre elevar", when="Tysdag, onsdag, fredag",
+                    responsible=by_person[holder.id], place="kindergarten_school")
+    add_event(plan, "activity_added", holder)
+    add_event(plan, "activity_added", holder)
+    hello = Message.create(plan=plan, author=holder, subject="Bøker til lesekvarten",
+                           body="Skulebiblioteket har fått nye fotballbøker. Eg sender to heim "
+                                "på fredag.")
+    add_event(plan, "message_sent", holder)
+    for message in (minutes, hello):
+        for person in people:
+            MessageRecipient.create(message=message, person=person,
+                                    read_at=utcnow() if person == holder else None)
+    if plan.next_evaluation:
+        evaluation = Meeting.create(
+            plan=plan, kind="evaluation", bti_level=level,
+            starts_at=datetime.combine(plan.next_evaluation, time(14, 0)),
+            place="Møterom 2, Nordbygda skule", minute_taker=by_person[holder.id],
+        )
+        for participant in participants:
+            MeetingInvite.create(meeting=evaluation, participant=participant)
+        add_event(plan, "meeting_planned", holder)
