@@ -5,6 +5,11 @@ import contextvars
 import functools
 import os
 import re
+import socket
+import threading
+import time
+from email import message_from_bytes
+from email import policy as email_policy
 from html import escape
 from pathlib import Path
 
@@ -130,3 +135,72 @@ def tr(msgid, language="nn", html=True, **params):
     if params:
         text = text % params
     return escape(text, quote=True) if html else text
+
+
+class SmtpInbox:
+    """What the test SMTP server received: ``messages`` is a list of
+    ``email.message.EmailMessage`` (with ``.recipients``, the envelope's RCPT TO), oldest first."""
+
+    def __init__(self):
+        self.messages = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
+        message = message_from_bytes(envelope.original_content or envelope.content,
+                                     policy=email_policy.default)
+        message.recipients = [address.lower() for address in envelope.rcpt_tos]
+        with self._lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address):
+        """The messages sent to ``address``, oldest first."""
+        with self._lock:
+            return [m for m in self.messages if address.lower() in m.recipients]
+
+    def wait_for_code(self, address, timeout=5):
+        """The six-digit code in the latest message to ``address``, waiting up to ``timeout``
+        seconds for one to arrive; fails the test if none does."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for message in reversed(self.to(address)):
+                match = re.search(r"\b(\d{6})\b", message.get_content())
+                if match:
+                    return match.group(1)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"No code arrived for {address} within {timeout} s")
+            time.sleep(0.05)
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 and a free port, for one test.
+
+    While it runs, the app sends to it (``SMTP_HOST``/``SMTP_PORT``) and sends due outbox
+    messages after every request (``OUTBOX_SEND_AFTER_REQUEST``), as in development, so a code
+    asked for on a page has arrived when the response is back. Yields an ``SmtpInbox``:
+    ``.messages`` (every message received) and ``.wait_for_code(address, timeout=5)`` (the
+    six-digit code in the latest message to ``address``). Messages queued outside a request
+    (e.g. ``codes.issue`` in the test) need ``webapp.outbox.send_due()`` first. The app's
+    settings are restored afterwards."""
+    from aiosmtpd.controller import Controller
+
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    keys = ("SMTP_HOST", "SMTP_PORT", "SMTP_STARTTLS", "SMTP_USERNAME",
+            "OUTBOX_SEND_AFTER_REQUEST")
+    saved = {key: app.config.get(key) for key in keys}
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=controller.port, SMTP_STARTTLS=False,
+                      SMTP_USERNAME="", OUTBOX_SEND_AFTER_REQUEST=True)
+    try:
+        yield inbox
+    finally:
+        app.config.update(saved)
+        controller.stop()

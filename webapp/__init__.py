@@ -41,6 +41,7 @@ def create_app(config=None):
     from webapp import sessions  # noqa: F401 - registers the user loader
     from webapp.auth.routes import bp as auth_bp
     from webapp.consent.routes import bp as consent_bp
+    from webapp.dev.routes import bp as dev_bp
     from webapp.main.routes import bp as main_bp
     from webapp.participants.routes import bp as participants_bp
     from webapp.plans.routes import bp as plans_bp
@@ -50,6 +51,11 @@ def create_app(config=None):
     app.register_blueprint(plans_bp)
     app.register_blueprint(consent_bp)
     app.register_blueprint(participants_bp)
+    app.register_blueprint(dev_bp)
+
+    from webapp import outbox
+
+    outbox.init_app(app)
 
     from webapp.cli import register_commands
 

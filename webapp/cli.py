@@ -1,6 +1,7 @@
-"""Command-line tasks: ``flask db upgrade``, ``flask demo-data``."""
+"""Command-line tasks: ``flask db upgrade``, ``flask demo-data``, ``flask send-outbox``."""
 
 import os
+import time
 
 import click
 from flask.cli import AppGroup
@@ -60,6 +61,30 @@ def demo_data_command():
         click.echo(f"  {role:<34} {email}")
 
 
+@click.command("send-outbox")
+@click.option("--loop", is_flag=True, help="Keep sending, every --interval seconds.")
+@click.option("--interval", default=30.0, show_default=True, help="Seconds between runs.")
+@click.option("--limit", default=100, show_default=True, help="Messages per run at most.")
+def send_outbox_command(loop, interval, limit):
+    """Send the e-mails and text messages that are due (run from cron, or with --loop)."""
+    from webapp.outbox import send_due
+
+    while True:
+        database.connect(reuse_if_open=True)
+        try:
+            sent, failed = send_due(limit=limit)
+        finally:
+            database.close()
+        if sent or failed or not loop:
+            click.echo(f"Outbox: {sent} sent, {failed} failed (kept for a later attempt).")
+        if not loop:
+            break
+        if sent == limit:
+            continue  # more may be waiting
+        time.sleep(interval)
+
+
 def register_commands(app):
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(send_outbox_command)

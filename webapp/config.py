@@ -35,6 +35,11 @@ def from_environment(instance_path, env=None):
         "ALLOW_SYNTHETIC_IDS": _bool(env.get("ALLOW_SYNTHETIC_IDS"), default=not production),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # Asking for a login code, per e-mail address or mobile number (LOGIN_RATE_LIMIT is per
+        # client address and applies as well).
+        "CODE_LOGIN_ADDRESS_RATE_LIMIT": env.get(
+            "CODE_LOGIN_ADDRESS_RATE_LIMIT", "3 per 10 minutes;10 per day"
+        ),
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "30")),
         "SESSION_ABSOLUTE_HOURS": int(env.get("SESSION_ABSOLUTE_HOURS", "12")),
         "SESSION_COOKIE_NAME": "__Host-stafettlogg" if production else "stafettlogg",
@@ -50,6 +55,22 @@ def from_environment(instance_path, env=None):
         ),
         "LANGUAGES": ("nn", "nb"),
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+        # Outbox sender (webapp/outbox.py). The defaults suit a local test mail server such as
+        # ``python -m aiosmtpd -n -l localhost:1025``; nothing is sent anywhere by default.
+        "SMTP_HOST": env.get("SMTP_HOST", "localhost"),
+        "SMTP_PORT": int(env.get("SMTP_PORT", "1025")),
+        "SMTP_USERNAME": env.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": env.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool(env.get("SMTP_STARTTLS")),
+        "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "10")),
+        "MAIL_FROM": env.get("MAIL_FROM", "Stafettlogg <noreply@localhost>"),
+        "SMS_GATEWAY": env.get("SMS_GATEWAY", "console"),  # console | http
+        "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL", ""),
+        "SMS_GATEWAY_TOKEN": env.get("SMS_GATEWAY_TOKEN", ""),
+        # Send due messages after each request; unset means: only in development, not in tests.
+        "OUTBOX_SEND_AFTER_REQUEST": (
+            _bool(env["OUTBOX_SEND_AFTER_REQUEST"]) if "OUTBOX_SEND_AFTER_REQUEST" in env else None
+        ),
     }
     if production and (config["SECRET_KEY"] == DEV_SECRET or len(config["SECRET_KEY"]) < 32):
         raise ConfigError(

@@ -194,6 +194,25 @@ def requires(action):
     return decorator
 
 
+def development(view):
+    """A development-only page (the outbox), open without login so a newcomer can read the login
+    codes sent to the demo people: 404 unless ``ENV_NAME`` is ``development`` and the request
+    comes from this machine."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        from flask import current_app
+
+        if current_app.config["ENV_NAME"] != "development" or request.remote_addr not in (
+            "127.0.0.1",
+            "::1",
+        ):
+            abort(404)
+        return view(*args, **kwargs)
+
+    return _mark(wrapped, DEVELOPMENT)
+
+
 def load_plan(plan_id, action):
     """Load a plan for ``action``, or abort: 404 for a plan the person has no relation to
     (its existence is not revealed), 403 for one they know of but may not do this on."""

@@ -1,0 +1,111 @@
+"""How a family member (a guardian, or a youth who owns a plan) proves who they are.
+
+Employees log in with e-mail and password (``auth.routes.login``). Family members have no
+password: they log in through a *provider*. The views only talk to a provider and to
+``log_in``; they never issue codes, look people up or start sessions themselves.
+
+Today there is one provider, ``CodeLoginProvider``: a one-time code sent to the person's e-mail
+address or mobile number (``webapp.codes``: single use, 10 minutes, 5 tries).
+
+- ``begin(address)`` queues a code if ``address`` belongs to an active family member (never an
+  employee) and remembers, in the Flask session, which address is waiting. It says nothing
+  about whether the address is known: the caller shows the same page either way, and what is
+  kept in the session is only what the person typed (the session cookie is signed, not
+  encrypted, so a person id in it would reveal that the address is known).
+- ``complete(code)`` returns the person if the code is right, else ``None``.
+- ``log_in(person, method)`` is the one way every provider ends: a fresh server-side session
+  (``sessions.start_session``) and the person's invitations activated (SPEC §2).
+
+Adding OpenID Connect (ID-porten) later: write an ``IdPortenProvider`` whose ``begin()`` returns
+the authorization URL (authorization code + PKCE; state, nonce and verifier in the session) and
+whose ``complete(...)`` exchanges the code, checks the ``acr`` value (``idporten-loa-high``) and
+maps the verified national identity number to a ``Person``; then add two routes (start and
+callback) that call ``begin``/``complete`` and ``log_in(person, "idporten")``. The code-login
+views, ``log_in`` and the session handling stay as they are.
+"""
+
+from flask import session
+
+from webapp import codes
+from webapp.models import Participant, Person, utcnow
+from webapp.sessions import start_session
+
+PENDING_KEY = "code_login"
+
+
+def activate_invitations(person):
+    """A participant becomes active on first login (SPEC §2)."""
+    (
+        Participant.update(status=Participant.ACTIVE, activated_at=utcnow())
+        .where((Participant.person == person) & (Participant.status == Participant.INVITED))
+        .execute()
+    )
+
+
+def log_in(person, method):
+    """Log ``person`` in after a provider has proved who they are: every provider ends here."""
+    start_session(person, method=method)
+    activate_invitations(person)
+
+
+def normalise_address(raw):
+    """``("email", address)`` or ``("sms", +47 number)`` for what a person typed, else ``None``."""
+    from webapp.plans.forms import normalise_mobile
+
+    raw = (raw or "").strip()
+    if "@" in raw:
+        return "email", raw.lower()
+    mobile = normalise_mobile(raw)
+    return ("sms", mobile) if mobile else None
+
+
+def family_member_for(channel, address):
+    """The active non-employee person with this e-mail address or mobile number, or ``None``.
+
+    Employees log in with their password and never by code. Should two family members share an
+    address, the one registered first gets the code (deterministic, one person per address)."""
+    field = Person.email if channel == "email" else Person.mobile
+    return (
+        Person.select()
+        .where((field == address) & ~Person.is_employee & Person.active)
+        .order_by(Person.id)
+        .first()
+    )
+
+
+class CodeLoginProvider:
+    """Log in with a one-time code sent to the person's e-mail or mobile."""
+
+    method = "code"
+
+    def begin(self, raw_address, next_url=None):
+        """Queue a login code to ``raw_address`` if it belongs to an active family member.
+
+        Returns ``None`` in every case: the caller must answer the same whether or not the
+        address is known."""
+        normalised = normalise_address(raw_address)
+        session.pop(PENDING_KEY, None)
+        if normalised is None:
+            return
+        channel, address = normalised
+        session[PENDING_KEY] = {"channel": channel, "address": address, "next": next_url}
+        person = family_member_for(channel, address)
+        if person is not None:
+            codes.issue(person, codes.LOGIN, channel)
+
+    def pending(self):
+        """What ``begin`` remembered (``{"channel", "address", "next"}``), or ``None``."""
+        return session.get(PENDING_KEY)
+
+    def complete(self, code):
+        """The person whose code this is, or ``None`` (wrong, used, expired, too many tries)."""
+        pending = self.pending()
+        if not pending:
+            return None
+        person = family_member_for(pending["channel"], pending["address"])
+        if person is None or not codes.verify(person, codes.LOGIN, code):
+            return None
+        return person
+
+
+code_login = CodeLoginProvider()

@@ -1,0 +1,1 @@
+"""Development-only pages (404 outside development)."""
