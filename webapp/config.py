@@ -64,7 +64,8 @@ def from_environment(instance_path, env=None):
         "SMTP_STARTTLS": _bool(env.get("SMTP_STARTTLS")),
         "SMTP_TIMEOUT": float(env.get("SMTP_TIMEOUT", "10")),
         "MAIL_FROM": env.get("MAIL_FROM", "Stafettlogg <noreply@localhost>"),
-        "SMS_GATEWAY": env.get("SMS_GATEWAY", "console"),  # console | http
+        # console (logs the text, codes included: development only) | http
+        "SMS_GATEWAY": env.get("SMS_GATEWAY", "http" if production else "console"),
         "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL", ""),
         "SMS_GATEWAY_TOKEN": env.get("SMS_GATEWAY_TOKEN", ""),
         # Send due messages after each request; unset means: only in development, not in tests.
@@ -74,7 +75,14 @@ def from_environment(instance_path, env=None):
     }
     if production and (config["SECRET_KEY"] == DEV_SECRET or len(config["SECRET_KEY"]) < 32):
         raise ConfigError(
-                "SECRET_KEY must be set to a long random value in production "
+            "SECRET_KEY must be set to a long random value in production "
             "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
         )
+    if production and config["SMS_GATEWAY"] != "http":
+        raise ConfigError(
+            "SMS_GATEWAY must be 'http' in production: the console gateway writes one-time "
+            "codes to the log."
+        )
+    if production and config["SMS_GATEWAY"] == "http" and not config["SMS_GATEWAY_URL"]:
+        raise ConfigError("SMS_GATEWAY_URL must be set in production (the SMS gateway).")
     return config

@@ -259,7 +259,8 @@ def send_code(plan, consent_id):
     if ConfirmForm().validate_on_submit():
         service.send_sign_code(current_user)
         flash(_("We have sent you a code. It is valid for 10 minutes."))
-    return redirect(url_for("consent.sign", plan_id=plan.id, consent_id=consent_id) + "#code")
+    page = url_for("consent.sign", plan_id=plan.id, consent_id=consent_id)
+    return redirect(page + "#sign-with-code")
 
 
 @bp.route("/<int:consent_id>/refuse", methods=["POST"])
