@@ -11,7 +11,15 @@ from tests import factories
 from tests.conftest import tr
 from webapp import codes
 from webapp.auth.providers import PENDING_KEY
-from webapp.models import AuthSession, OneTimeCode, OutboxMessage, Participant, Person, utcnow
+from webapp.models import (
+    AuthSession,
+    OneTimeCode,
+    OutboxMessage,
+    Participant,
+    Person,
+    TimelineEvent,
+    utcnow,
+)
 
 START = "/login/code"
 VERIFY = "/login/code/verify"
@@ -171,6 +179,8 @@ def test_an_invited_guardian_becomes_active_on_first_login(client, world, smtp_s
     assert participant.status == Participant.ACTIVE and participant.activated_at is not None
     other = Participant.get(Participant.person == plan.guardians[1])
     assert other.status == Participant.INVITED
+    event = TimelineEvent.get(TimelineEvent.kind == "participant_activated")
+    assert (event.plan_id, event.actor_id, event.detail) == (plan.id, guardian.id, "guardian")
 
 
 def test_the_page_asked_for_before_login_is_shown_after_it(client, smtp_server):

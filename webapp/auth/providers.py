@@ -27,6 +27,7 @@ views, ``log_in`` and the session handling stay as they are.
 from flask import session
 
 from webapp import codes
+from webapp.audit import add_event
 from webapp.models import Participant, Person, utcnow
 from webapp.sessions import start_session
 
@@ -34,12 +35,20 @@ PENDING_KEY = "code_login"
 
 
 def activate_invitations(person):
-    """A participant becomes active on first login (SPEC §2)."""
+    """A participant becomes active on first login (SPEC §2), on each plan's timeline."""
+    invited = list(
+        Participant.select(Participant.id, Participant.plan, Participant.role)
+        .where((Participant.person == person) & (Participant.status == Participant.INVITED))
+    )
+    if not invited:
+        return
     (
         Participant.update(status=Participant.ACTIVE, activated_at=utcnow())
-        .where((Participant.person == person) & (Participant.status == Participant.INVITED))
+        .where(Participant.id.in_([p.id for p in invited]))
         .execute()
     )
+    for participant in invited:
+        add_event(participant.plan_id, "participant_activated", person.id, participant.role)
 
 
 def log_in(person, method):
