@@ -1,5 +1,6 @@
 """Stafettlogg: a shared, consent-based log around a child, following the BTI model."""
 
+import importlib
 import os
 
 from flask import Flask, render_template, request
@@ -13,6 +14,12 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; object-src 'none'"
+)
+
+
+# Each package ``webapp.<name>.routes`` defines ``bp``; the plan's areas in the routine's order.
+BLUEPRINTS = (
+    "auth", "main", "plans", "consent", "participants", "overview", "goals", "dev",
 )
 
 
@@ -39,19 +46,8 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=select_locale)
 
     from webapp import sessions  # noqa: F401 - registers the user loader
-    from webapp.auth.routes import bp as auth_bp
-    from webapp.consent.routes import bp as consent_bp
-    from webapp.dev.routes import bp as dev_bp
-    from webapp.main.routes import bp as main_bp
-    from webapp.participants.routes import bp as participants_bp
-    from webapp.plans.routes import bp as plans_bp
-
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(main_bp)
-    app.register_blueprint(plans_bp)
-    app.register_blueprint(consent_bp)
-    app.register_blueprint(participants_bp)
-    app.register_blueprint(dev_bp)
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(f"webapp.{name}.routes").bp)
 
     from webapp import outbox
 

@@ -53,3 +53,15 @@ def set_language():
         if current_user.is_authenticated:
             Person.update(language=language).where(Person.id == current_user.id).execute()
     return redirect(safe_next(request.form.get("next")) or url_for("main.home"))
+
+
+@bp.route("/plain-language", methods=["POST"])
+@policy.requires(policy.AUTHENTICATED)
+def plain_language():
+    """The plain-language figures (sentence length, LIX) of the text being written, for htmx
+    as you type. Anyone logged in: it reads only the posted text, nothing stored."""
+    from webapp.plainlang import readability
+
+    text = request.form.get("text") or request.form.get("body") or request.form.get(
+        "overview") or ""
+    return render_template("_plainlang.html", readability=readability(text[:50_000]))
