@@ -50,6 +50,7 @@ def from_environment(instance_path, env=None):
         "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
         "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
         "BABEL_DEFAULT_LOCALE": "nn",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",  # times are stored in UTC, shown in Oslo
         "BABEL_TRANSLATION_DIRECTORIES": os.path.join(
             os.path.dirname(os.path.dirname(__file__)), "translations"
         ),

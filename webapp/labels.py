@@ -3,6 +3,7 @@
 from datetime import date
 
 from flask_babel import format_date as babel_format_date
+from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
@@ -48,6 +49,23 @@ def format_date(value):
     return babel_format_date(value, "d. MMMM y") if value else ""
 
 
+def format_datetime(value):
+    """A UTC time from the database, in Norwegian time (BABEL_DEFAULT_TIMEZONE)."""
+    return babel_format_datetime(value, "d. MMMM y 'kl.' HH:mm") if value else ""
+
+
+MEETING_KIND = {
+    "startup": _l("Start-up meeting"),
+    "evaluation": _l("Evaluation meeting"),
+    "startup_level2": _l("Start-up meeting, BTI level 2"),
+    "startup_level3": _l("Start-up meeting, BTI level 3"),
+}
+
+
+def meeting_kind_label(code):
+    return MEETING_KIND.get(code, code)
+
+
 def current_locale():
     return str(get_locale() or "nn")
 
@@ -58,6 +76,8 @@ def register(app):
         step_state_label=step_state_label,
         role_label=role_label,
         format_date=format_date,
+        format_datetime=format_datetime,
+        meeting_kind_label=meeting_kind_label,
         current_locale=current_locale,
         plan_sections=plan_sections,
     )

@@ -61,6 +61,41 @@ def active_roles(person, plan):
     return cache[key]
 
 
+def prime_roles(person, plans):
+    """Load ``person``'s roles in all of ``plans`` with one query into the per-request cache,
+    so that checking a list of plans costs the same for 1 plan and for 100."""
+    if not getattr(person, "is_authenticated", False):
+        return
+    cache = g.setdefault("_plan_roles", {})
+    ids = {plan.id for plan in plans} - {pid for (who, pid) in cache if who == person.id}
+    if not ids:
+        return
+    today = date.today()
+    found = {pid: set() for pid in ids}
+    rows = Participant.select(Participant.plan, Participant.role, Participant.access_until).where(
+        Participant.plan.in_(list(ids))
+        & (Participant.person == person)
+        & (Participant.status == Participant.ACTIVE)
+    )
+    for row in rows:
+        if row.access_until is None or row.access_until >= today:
+            found[row.plan_id].add(row.role)
+    for pid, roles in found.items():
+        cache[(person.id, pid)] = frozenset(roles)
+
+
+def may_write_minutes(person, plan, meeting):
+    """The stafetthaldar, or the meeting's minute-taker, while they may contribute (SPEC §3.8:
+    the stafetthaldar chooses the minute-taker)."""
+    if not can(person, PLAN_CONTRIBUTE, plan):
+        return False
+    if Participant.STAFETTHALDAR in active_roles(person, plan):
+        return True
+    return bool(meeting and meeting.minute_taker_id) and Participant.select().where(
+        (Participant.id == meeting.minute_taker_id) & (Participant.person == person)
+    ).exists()
+
+
 def memberships(person):
     """The person's employee roles as ``(role, unit_id, group_id)`` (one query per request)."""
     if not getattr(person, "is_authenticated", False) or not person.is_employee:
@@ -220,10 +255,26 @@ def load_plan(plan_id, action):
     if plan is None:
         abort(404)
     if not can(current_user, action, plan):
+        if action == PLAN_CONTRIBUTE and plan.status == Plan.DRAFT and can(
+            current_user, PLAN_READ, plan
+        ):
+            _refuse_before_consent(plan)
         if can(current_user, PLAN_METADATA, plan):
             abort(403)
         abort(404)
     return plan
+
+
+def _refuse_before_consent(plan):
+    """A participant writing in a plan whose consent is not yet valid: the routine's
+    explanation (409), not a bare "no access"."""
+    from flask import make_response
+
+    from webapp import routine
+    from webapp.plans.enforce import render_blocked
+
+    step = routine.STEPS_BY_ID["consent-signed"]
+    abort(make_response(render_blocked(plan, routine.StepBlocked(step, routine.CONSENT_VALID))))
 
 
 def requires_plan(action):

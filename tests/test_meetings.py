@@ -1,0 +1,267 @@
+"""Meetings, calendar and .ics (SPEC §3.2.4, §3.8), minutes with autosave and conflicts
+(§3.2.2), and the meeting-room display (issue 4)."""
+
+from datetime import date, datetime, timedelta
+
+from tests.conftest import tr
+from tests.querycount import queries_for
+from tests.test_consent import sign_in
+from webapp.models import (
+    Goal,
+    Meeting,
+    MeetingInvite,
+    Message,
+    MessageRecipient,
+    OutboxMessage,
+    Participant,
+    Plan,
+    TimelineEvent,
+    utcnow,
+)
+
+NEXT_YEAR = date.today().year + 1
+
+
+def _participants(plan):
+    return {p.person_id: p for p in Participant.select().where(Participant.plan == plan)}
+
+
+def _plan_meeting(client, plan, **data):
+    people = _participants(plan)
+    form = {"kind": "evaluation", "day": f"{NEXT_YEAR}-03-10", "starts": "14:00",
+            "place": "Møterom 2", "invited": [p.id for p in people.values()],
+            "minute_taker": next(p.id for p in people.values() if p.role == "stafetthaldar")}
+    form.update(data)
+    return client.post(f"/plans/{plan.id}/meetings/new", data=form)
+
+
+def test_an_evaluation_meeting_is_planned_invited_and_notified(world, login_as):
+    plan = world.plan("valid_consent", provider=world.provider)
+    client = login_as(world.coordinator)
+    assert client.get(f"/plans/{plan.id}/meetings/new").status_code == 200
+    response = _plan_meeting(client, plan)
+    assert response.status_code == 302, response.text
+    meeting = Meeting.get()
+    assert meeting.kind == "evaluation" and MeetingInvite.select().count() == 4
+    assert meeting.starts_at == datetime(NEXT_YEAR, 3, 10, 13, 0)  # 14:00 in Oslo, UTC+1
+    assert Plan.get_by_id(plan.id).next_evaluation == date(NEXT_YEAR, 3, 10)
+    invitation = Message.get(Message.meeting == meeting)
+    assert MessageRecipient.select().where(MessageRecipient.message == invitation).count() == 4
+    bodies = [m.body for m in OutboxMessage.select()]
+    assert len(bodies) == 3  # the guardians and the provider; not the stafetthaldar herself
+    for body in bodies:
+        assert "Møterom" not in body and plan.owner_name not in body
+    assert TimelineEvent.select().where(TimelineEvent.kind == "meeting_planned").count() == 1
+    page = client.get(f"/plans/{plan.id}/calendar")
+    assert tr("Evaluation meeting") in page.text and "Møterom 2" in page.text
+
+
+def test_meetings_are_refused_before_consent_and_for_a_guardian(app, world, login_as):
+    draft = world.plan("consent_sent")
+    client = login_as(world.coordinator)
+    assert _plan_meeting(client, draft).status_code == 409
+    plan = world.plan("valid_consent", owner_name="Anna")
+    guardian = app.test_client()
+    sign_in(guardian, plan.guardians[0])
+    assert _plan_meeting(guardian, plan).status_code == 403
+    assert Meeting.select().count() == 0 and Message.select().count() == 0
+
+
+def test_bad_meeting_input_is_explained_and_kept(world, login_as):
+    plan = world.plan("valid_consent")
+    other = world.plan("valid_consent", owner_name="Anna")
+    client = login_as(world.coordinator)
+    past = _plan_meeting(client, plan, day="2020-01-01")
+    assert past.status_code == 422 and tr("The meeting must be in the future.") in past.text
+    bad = _plan_meeting(client, plan, day="31.02.2027", starts="25:99", place="Rom <3>")
+    assert bad.status_code == 422
+    assert 'value="31.02.2027"' in bad.text and 'value="25:99"' in bad.text
+    assert "Rom &lt;3&gt;" in bad.text
+    stranger = _participants(other)[other.guardians[0].id].id
+    outsider = _plan_meeting(client, plan, invited=[stranger], minute_taker=stranger)
+    assert outsider.status_code == 422
+    holder = _participants(plan)[world.coordinator.id].id
+    guardian = _participants(plan)[plan.guardians[0].id].id
+    not_invited = _plan_meeting(client, plan, invited=[guardian], minute_taker=holder)
+    assert tr("The minute-taker must be one of those invited.") in not_invited.text
+    assert Meeting.select().count() == 0
+
+
+def test_the_calendar_file_has_no_personal_data(world, login_as):
+    plan = world.plan("valid_consent", owner_name="Nora Nordmann")
+    client = login_as(world.coordinator)
+    _plan_meeting(client, plan, place="Heime hos Nordmann, Storgata 1")
+    meeting = Meeting.get()
+    response = client.get(f"/plans/{plan.id}/meetings/{meeting.id}/calendar-file")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    text = response.data.decode()
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+    assert "SUMMARY:Stafettlogg\r\n" in text
+    assert "DTSTART:" + f"{NEXT_YEAR}0310T130000Z" in text
+    unfolded = text.replace("\r\n ", "")
+    people = [p.person for p in Participant.select().where(Participant.plan == plan)]
+    for secret in [plan.owner_name, "Nordmann", plan.owner_national_id, "Storgata",
+                   *(p.name for p in people), *(p.email for p in people if p.email)]:
+        assert secret not in unfolded, secret
+
+
+def test_my_meetings_lists_only_plans_with_content_access(world, login_as, app):
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    _plan_meeting(client, plan)
+    assert tr("Evaluation meeting") in client.get("/meetings").text
+    leader = app.test_client()
+    leader.post("/login", data={"email": world.leader.email,
+                                "password": "correct horse battery staple"})
+    assert tr("You have no upcoming meetings.") in leader.get("/meetings").text
+
+
+def test_calendar_and_my_meetings_queries_do_not_grow(world, login_as):
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    holder = _participants(plan)[world.coordinator.id]
+
+    def add(n):
+        for i in range(n):
+            m = Meeting.create(plan=plan, kind="startup",
+                               starts_at=utcnow() + timedelta(days=i + 1))
+            MeetingInvite.create(meeting=m, participant=holder)
+
+    add(1)
+    counts = [queries_for(client, f"/plans/{plan.id}/calendar"), queries_for(client, "/meetings")]
+    add(29)
+    for i in range(5):
+        other = world.plan("valid_consent", owner_name=f"Barn {i}")
+        m = Meeting.create(plan=other, kind="startup", starts_at=utcnow() + timedelta(days=3))
+        MeetingInvite.create(meeting=m, participant=_participants(other)[world.coordinator.id])
+    assert [queries_for(client, f"/plans/{plan.id}/calendar"),
+            queries_for(client, "/meetings")] == counts
+
+
+# --- Minutes ------------------------------------------------------------------------------------
+
+
+def _start_minutes(client, plan, **data):
+    response = client.post(f"/plans/{plan.id}/minutes/new", data={"meeting": 0,
+                                                                  "kind": "startup", **data})
+    assert response.status_code == 302, response.text
+    return Message.get(Message.kind == Message.MINUTES)
+
+
+def test_minutes_from_the_template_in_nynorsk_and_bokmal(world, login_as):
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    minutes = _start_minutes(client, plan)
+    assert minutes.subject == "Referat frå oppstartsmøte – BTI-nivå 1"
+    assert "Barnet sitt eige syn" in minutes.body
+    assert MessageRecipient.select().where(MessageRecipient.message == minutes).count() == 3
+    client.post("/language", data={"language": "nb"})
+    client.post(f"/plans/{plan.id}/minutes/new", data={"meeting": 0, "kind": "evaluation"})
+    bokmal = Message.select().where(Message.kind == Message.MINUTES).order_by(
+        Message.id.desc()).first()
+    assert bokmal.subject == "Referat fra evalueringsmøte – BTI-nivå 1"
+    assert "Barnets eget syn" in bokmal.body
+    assert TimelineEvent.select().where(TimelineEvent.kind == "minutes_written").count() == 2
+
+
+def test_autosave_and_a_conflict_keeps_both_texts(app, world, login_as):
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    minutes = _start_minutes(client, plan)
+    save = f"/plans/{plan.id}/minutes/{minutes.id}/save"
+    first = client.post(save, data={"body": "Avsnitt ein.", "version": "1"},
+                        headers={"HX-Request": "true"})
+    assert first.status_code == 200 and 'name="version" value="2"' in first.text
+    assert Message.get_by_id(minutes.id).body == "Avsnitt ein."
+    # A second editor who started from version 1 does not overwrite.
+    stale = client.post(save, data={"body": "Min versjon.", "version": "1"},
+                        headers={"HX-Request": "true"})
+    assert stale.status_code == 409 and "Avsnitt ein." in stale.text
+    assert Message.get_by_id(minutes.id).body == "Avsnitt ein."
+    page = client.post(f"/plans/{plan.id}/minutes/{minutes.id}/edit",
+                       data={"body": "Min versjon.", "version": "1"})
+    assert page.status_code == 409
+    assert "Min versjon." in page.text and "Avsnitt ein." in page.text
+    taken = client.post(f"/plans/{plan.id}/minutes/{minutes.id}/edit",
+                        data={"body": "Min versjon.", "version": "1", "take_over": "2"})
+    assert taken.status_code == 302
+    assert Message.get_by_id(minutes.id).body == "Min versjon."
+
+
+def test_minutes_are_refused_before_consent_and_for_a_guardian(app, world, login_as):
+    draft = world.plan("consent_sent")
+    client = login_as(world.coordinator)
+    assert client.post(f"/plans/{draft.id}/minutes/new",
+                       data={"meeting": 0, "kind": "startup"}).status_code == 409
+    plan = world.plan("valid_consent", owner_name="Anna")
+    minutes = _start_minutes(client, plan)
+    guardian = app.test_client()
+    sign_in(guardian, plan.guardians[0])
+    assert guardian.get(f"/plans/{plan.id}/minutes/{minutes.id}").status_code == 200
+    assert guardian.post(f"/plans/{plan.id}/minutes/{minutes.id}/save",
+                         data={"body": "x", "version": "1"}).status_code == 403
+    assert guardian.post(f"/plans/{plan.id}/minutes/new",
+                         data={"meeting": 0, "kind": "startup"}).status_code == 403
+    assert Message.get_by_id(minutes.id).version == 1
+
+
+def test_the_minute_taker_may_write_the_minutes(app, world, login_as):
+    plan = world.plan("valid_consent", provider=world.provider)
+    client = login_as(world.coordinator)
+    provider = _participants(plan)[world.provider.id]
+    _plan_meeting(client, plan, minute_taker=provider.id)
+    meeting = Meeting.get()
+    taker = app.test_client()
+    taker.post("/login", data={"email": world.provider.email,
+                               "password": "correct horse battery staple"})
+    response = taker.post(f"/plans/{plan.id}/minutes/new",
+                          data={"meeting": meeting.id, "kind": "startup"})
+    assert response.status_code == 302
+    assert Message.get(Message.kind == Message.MINUTES).meeting_id == meeting.id
+
+
+def test_the_display_shows_the_minutes_and_blanks(app, world, login_as):
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    minutes = _start_minutes(client, plan)
+    Goal.create(plan=plan, title="Ada les 15 minutt kvar dag", created_by=world.coordinator)
+    client.post(f"/plans/{plan.id}/minutes/{minutes.id}/save",
+                data={"body": "Vi er samde om lesinga.", "version": "1"})
+    meeting_id = minutes.meeting_id
+    url = f"/plans/{plan.id}/meetings/{meeting_id}/display"
+    page = client.get(url)
+    assert "Vi er samde om lesinga." in page.text and "Ada les 15 minutt" in page.text
+    assert plan.owner_national_id not in page.text
+    assert 'hx-trigger="every 2s"' in page.text and "plan-nav" not in page.text
+    assert client.post(url + "/blank", data={}).status_code == 302
+    content = client.get(url + "/content")
+    assert "Vi er samde om lesinga." not in content.text
+    assert tr("The screen is blank") in content.text
+    client.post(url + "/blank", data={})
+    assert "Vi er samde om lesinga." in client.get(url + "/content").text
+
+    guardian = app.test_client()
+    sign_in(guardian, plan.guardians[0])
+    assert guardian.post(url + "/blank", data={}).status_code == 403
+    other = world.plan("valid_consent", owner_name="Anna")
+    stranger = app.test_client()
+    sign_in(stranger, other.guardians[0])
+    assert stranger.get(url + "/content").status_code == 404
+    assert app.test_client().get(url).status_code == 302  # to the login page
+
+
+def test_minutes_and_display_queries_do_not_grow_with_minutes(world, login_as):
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    minutes = _start_minutes(client, plan)
+    meeting = minutes.meeting_id
+    urls = [f"/plans/{plan.id}/minutes/{minutes.id}/edit",
+            f"/plans/{plan.id}/minutes/{minutes.id}",
+            f"/plans/{plan.id}/meetings/{meeting}/display/content",
+            f"/plans/{plan.id}"]
+    counts = [queries_for(client, url) for url in urls]
+    for i in range(199):
+        Message.create(plan=plan, kind=Message.MINUTES, meeting=meeting,
+                       author=world.coordinator, subject=f"Referat {i}", body="Tekst.")
+    assert [queries_for(client, url) for url in urls] == counts
