@@ -20,7 +20,7 @@ CSP = (
 # Each package ``webapp.<name>.routes`` defines ``bp``; the plan's areas in the routine's order.
 BLUEPRINTS = (
     "auth", "main", "plans", "consent", "participants", "overview", "goals", "meetings",
-    "minutes", "dev",
+    "minutes", "messages", "timeline", "dev",
 )
 
 

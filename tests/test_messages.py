@@ -1,0 +1,148 @@
+"""Messages (SPEC §3.8): to all or chosen participants, read/unread per person, notifications
+without content; and the timeline: every event in order, filterable, every kind labelled."""
+
+import re
+from pathlib import Path
+
+from tests.conftest import tr
+from tests.querycount import queries_for
+from tests.test_consent import sign_in
+from webapp.audit import add_event
+from webapp.models import Message, MessageRecipient, OutboxMessage, Participant, TimelineEvent
+from webapp.timeline.labels import KINDS
+
+
+def _participant(plan, person):
+    return Participant.get((Participant.plan == plan) & (Participant.person == person))
+
+
+def test_a_message_to_everyone_notifies_without_content(app, world, login_as):
+    plan = world.plan("valid_consent", provider=world.provider)
+    client = login_as(world.coordinator)
+    response = client.post(f"/plans/{plan.id}/messages/new",
+                           data={"to": "all", "subject": "Bøker til lesekvarten",
+                                 "body": "Ada får to nye bøker på fredag."})
+    assert response.status_code == 302, response.text
+    message = Message.get()
+    assert MessageRecipient.select().where(MessageRecipient.message == message).count() == 4
+    bodies = [m.body for m in OutboxMessage.select()]
+    assert len(bodies) == 3
+    for body in bodies:
+        assert "Bøker" not in body and "Ada" not in body and plan.owner_name not in body
+    assert TimelineEvent.select().where(TimelineEvent.kind == "message_sent").count() == 1
+
+    guardian = app.test_client()
+    sign_in(guardian, plan.guardians[0])
+    listing = guardian.get(f"/plans/{plan.id}/messages")
+    assert "Bøker til lesekvarten" in listing.text and tr("Unread") in listing.text
+    shown = guardian.get(f"/plans/{plan.id}/messages/{message.id}")
+    assert "Ada får to nye bøker på fredag." in shown.text
+    assert tr("Unread") not in guardian.get(f"/plans/{plan.id}/messages").text
+    # Read for her, still unread for the other guardian.
+    unread = MessageRecipient.select().where(
+        (MessageRecipient.message == message) & MessageRecipient.read_at.is_null()).count()
+    assert unread == 2
+
+
+def test_a_message_to_chosen_participants_is_only_theirs(app, world, login_as):
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    chosen = _participant(plan, plan.guardians[0])
+    response = client.post(f"/plans/{plan.id}/messages/new",
+                           data={"to": "chosen", "chosen": [chosen.id], "subject": "Berre til deg",
+                                 "body": "Hei."})
+    assert response.status_code == 302
+    message = Message.get()
+    other = app.test_client()
+    sign_in(other, plan.guardians[1])
+    assert "Berre til deg" not in other.get(f"/plans/{plan.id}/messages").text
+    assert other.get(f"/plans/{plan.id}/messages/{message.id}").status_code == 404
+
+
+def test_bad_message_input_is_kept(world, login_as):
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    response = client.post(f"/plans/{plan.id}/messages/new",
+                           data={"to": "chosen", "subject": "", "body": "Teksten min <b>"})
+    assert response.status_code == 422
+    assert tr("Write a subject.") in response.text
+    assert tr("Choose at least one participant.") in response.text
+    assert "Teksten min &lt;b&gt;" in response.text
+    assert Message.select().count() == 0
+
+
+def test_messages_are_refused_before_consent_and_to_outsiders(app, world, login_as):
+    draft = world.plan("consent_sent")
+    client = login_as(world.coordinator)
+    response = client.post(f"/plans/{draft.id}/messages/new",
+                           data={"to": "all", "subject": "X", "body": "Y"})
+    assert response.status_code == 409
+    assert tr("Consent must be signed by everyone who is asked to sign before you can fill in "
+              "the plan. The checklist shows who has not signed yet.") in response.text
+    plan = world.plan("valid_consent", owner_name="Anna")
+    leader = app.test_client()
+    leader.post("/login", data={"email": world.leader.email,
+                                "password": "correct horse battery staple"})
+    assert leader.get(f"/plans/{plan.id}/messages").status_code == 403
+    stranger = app.test_client()
+    sign_in(stranger, draft.guardians[0])
+    assert stranger.get(f"/plans/{plan.id}/messages").status_code == 404
+    other_message = Message.create(plan=draft, author=world.coordinator, subject="S", body="B")
+    assert client.get(f"/plans/{plan.id}/messages/{other_message.id}").status_code == 404
+    assert Message.select().count() == 1
+
+
+def test_messages_page_queries_do_not_grow(world, login_as):
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+
+    def add(n):
+        for i in range(n):
+            m = Message.create(plan=plan, author=world.coordinator, subject=f"S{i}", body="B")
+            MessageRecipient.create(message=m, person=world.coordinator)
+
+    add(1)
+    one = queries_for(client, f"/plans/{plan.id}/messages")
+    add(59)
+    assert queries_for(client, f"/plans/{plan.id}/messages") == one
+
+
+# --- Timeline ---------------------------------------------------------------------------------
+
+
+def test_every_event_kind_written_anywhere_has_a_label():
+    root = Path(__file__).resolve().parent.parent / "webapp"
+    used = set()
+    for path in root.rglob("*.py"):
+        used |= set(re.findall(r'add_event\(\s*[^,]+,\s*"([a-z_]+)"', path.read_text()))
+    assert used and used <= set(KINDS), sorted(used - set(KINDS))
+
+
+def test_timeline_in_order_and_filtered(app, world, login_as):
+    plan = world.plan("valid_consent")
+    add_event(plan, "plan_created", world.coordinator.id)
+    add_event(plan, "participant_invited", world.coordinator.id, "guardian")
+    add_event(plan, "goal_added", world.coordinator.id, "free text is never shown")
+    guardian = app.test_client()
+    sign_in(guardian, plan.guardians[0])
+    page = guardian.get(f"/plans/{plan.id}/timeline")
+    text = page.text
+    created, invited, goal = (text.index(tr(label)) for label in (
+        "The stafettlogg was created", "A participant was invited", "A goal was added"))
+    assert created < invited < goal
+    assert tr("Guardian") in text and "free text" not in text
+    filtered = guardian.get(f"/plans/{plan.id}/timeline?group=goals",
+                            headers={"HX-Request": "true"})
+    assert tr("A goal was added") in filtered.text
+    assert tr("The stafettlogg was created") not in filtered.text
+    assert "<html" not in filtered.text
+
+
+def test_timeline_queries_do_not_grow(world, login_as):
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    add_event(plan, "plan_created", world.coordinator.id)
+    one = queries_for(client, f"/plans/{plan.id}/timeline")
+    for _ in range(199):
+        add_event(plan, "goal_added", world.coordinator.id)
+    assert queries_for(client, f"/plans/{plan.id}/timeline") == one

@@ -1,0 +1,152 @@
+"""Messages (SPEC §3.8): to all or chosen participants, read or unread per person; the
+notification says only that something is waiting. Minutes are messages too."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from webapp import policy
+from webapp.audit import add_event
+from webapp.db import immediate
+from webapp.labels import role_label
+from webapp.models import Message, MessageRecipient, Participant, Person, utcnow
+from webapp.notify import notify
+from webapp.plans.enforce import enforces
+
+bp = Blueprint("messages", __name__, url_prefix="/plans/<int:plan_id>/messages")
+PAGE_SIZE = 50
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class MessageForm(FlaskForm):
+    to = RadioField(_l("To"), choices=[SelectChoice("all", _l("Everyone in the plan")),
+                                       SelectChoice("chosen", _l("Chosen participants"))],
+                    default="all", validators=[InputRequired(_l("Choose who gets it."))])
+    chosen = CheckboxesField(_l("Chosen participants"), coerce=int, validate_choice=False)
+    subject = StringField(
+        _l("Subject"), filters=[lambda v: v.strip() if v else v],
+        validators=[DataRequired(_l("Write a subject.")),
+                    Length(max=200, message=_l("Write at most 200 characters."))],
+    )
+    body = TextAreaField(
+        _l("Message"), filters=[lambda v: v.strip() if v else v],
+        validators=[DataRequired(_l("Write the message.")),
+                    Length(max=20_000, message=_l("Write at most 20000 characters."))],
+        render_kw={"rows": 8},
+    )
+
+    def validate_chosen(self, field):
+        if self.to.data != "chosen":
+            return
+        if not field.data:
+            raise ValidationError(_l("Choose at least one participant."))
+        if not set(field.data) <= {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choose only the plan's active participants."))
+
+
+def unread_count(person, plan):
+    """How many messages in ``plan`` ``person`` has not read (one query)."""
+    return (
+        MessageRecipient.select()
+        .join(Message)
+        .where((Message.plan == plan) & (MessageRecipient.person == person)
+               & MessageRecipient.read_at.is_null())
+        .count()
+    )
+
+
+@bp.route("")
+@policy.requires_plan(policy.PLAN_READ)
+def index(plan):
+    """The messages and minutes the person received or wrote in this plan, newest first,
+    unread marked; 50 a page. Every participant with content access (policy.PLAN_READ)."""
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = list(
+        Message.select(Message.id, Message.kind, Message.subject, Message.created_at,
+                       Person.name.alias("author_name"), MessageRecipient.read_at)
+        .join(Person, on=(Message.author == Person.id))
+        .switch(Message)
+        .join(MessageRecipient, on=((MessageRecipient.message == Message.id)
+                                    & (MessageRecipient.person == current_user.id)))
+        .where(Message.plan == plan)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .paginate(page, PAGE_SIZE + 1)
+        .dicts()
+    )
+    return render_template(
+        "messages/index.html", plan=plan, messages=rows[:PAGE_SIZE], page=page,
+        more=len(rows) > PAGE_SIZE,
+        may_write=policy.can(current_user, policy.PLAN_CONTRIBUTE, plan),
+    )
+
+
+@bp.route("/<int:message_id>")
+@policy.requires_plan(policy.PLAN_READ)
+def show(plan, message_id):
+    """One message, marked read for this person. Its recipients (the author is one)."""
+    message = (
+        Message.select(Message, Person)
+        .join(Person, on=(Message.author == Person.id))
+        .switch(Message)
+        .join(MessageRecipient, on=(MessageRecipient.message == Message.id))
+        .where((Message.id == message_id) & (Message.plan == plan)
+               & (MessageRecipient.person == current_user.id))
+        .first()
+    )
+    if message is None:
+        abort(404)
+    MessageRecipient.update(read_at=utcnow()).where(
+        (MessageRecipient.message == message) & (MessageRecipient.person == current_user.id)
+        & MessageRecipient.read_at.is_null()).execute()
+    minutes_url = None
+    if message.kind == Message.MINUTES and "minutes.show" in current_app.view_functions:
+        minutes_url = url_for("minutes.show", plan_id=plan.id, message_id=message.id)
+    return render_template("messages/show.html", plan=plan, message=message,
+                           minutes_url=minutes_url)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@policy.requires_plan(policy.PLAN_CONTRIBUTE)
+@enforces("write_message")
+def new_message(plan):
+    """Write to everyone or to chosen participants; they get a notification without content.
+    Every participant while the plan is active (policy.PLAN_CONTRIBUTE)."""
+    people = list(
+        Participant.select(Participant, Person)
+        .join(Person, on=(Participant.person == Person.id))
+        .where((Participant.plan == plan) & (Participant.status == Participant.ACTIVE))
+        .order_by(Person.name)
+    )
+    form = MessageForm()
+    form.chosen.choices = [
+        SelectChoice(p.id, f"{p.person.name} ({role_label(p.role)})")
+        for p in people if p.person_id != current_user.id
+    ]
+    if form.validate_on_submit():
+        chosen = set(form.chosen.data) if form.to.data == "chosen" else {p.id for p in people}
+        recipients = {p.person_id: p.person for p in people if p.id in chosen}
+        recipients.pop(current_user.id, None)
+        with immediate():
+            message = Message.create(plan=plan, author=current_user.id,
+                                     subject=form.subject.data, body=form.body.data)
+            MessageRecipient.insert_many(
+                # Every row names the same columns: insert_many takes them from the first.
+                [{"message": message.id, "person": pid, "read_at": None} for pid in recipients]
+                + [{"message": message.id, "person": current_user.id, "read_at": utcnow()}]
+            ).execute()
+            for person in recipients.values():
+                notify(person, "new_item")
+            add_event(plan, "message_sent", current_user.id)
+        flash(_("The message is sent."))
+        return redirect(url_for("messages.index", plan_id=plan.id))
+    return render_template("messages/new.html", plan=plan, form=form), (
+        422 if form.errors else 200)
