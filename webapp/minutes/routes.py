@@ -17,6 +17,7 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    StringField,
     TextAreaField,
     ValidationError,
 )
@@ -27,9 +28,15 @@ from webapp.audit import add_event
 from webapp.concurrency import save_if_current
 from webapp.db import immediate
 from webapp.goals.routes import goals_with_activities
-from webapp.labels import MEETING_KIND, current_locale, format_datetime, meeting_kind_label
-from webapp.minutes import texts
-from webapp.models import Meeting, Message, MessageRecipient, Participant, utcnow
+from webapp.labels import (
+    MEETING_KIND,
+    current_locale,
+    format_date,
+    format_datetime,
+    meeting_kind_label,
+)
+from webapp.minutes import templates_text
+from webapp.models import Meeting, Message, MessageRecipient, Participant, Person, utcnow
 from webapp.plainlang import AS_YOU_TYPE, readability
 from webapp.plans.enforce import enforces
 from webapp.safe_urls import safe_next
@@ -59,6 +66,8 @@ class MinutesForm(FlaskForm):
         render_kw={**AS_YOU_TYPE, "rows": 20},
     )
     version = HiddenField(validators=[InputRequired()])
+    # The conflict panel's "Continue from the saved text" (a button, so the text is posted).
+    use_saved = StringField()
 
 
 def _minutes_or_404(plan, message_id):
@@ -112,25 +121,38 @@ def _start(plan, meeting, kind):
                                              & (Participant.person == current_user.id))
             meeting = Meeting.create(plan=plan, kind=kind, bti_level=plan.bti_level,
                                      starts_at=utcnow(), minute_taker=holder)
-        title, body = texts.template(meeting.kind, meeting.bti_level, current_locale())
-        message = Message.create(plan=plan, kind=Message.MINUTES, meeting=meeting,
-                                 author=current_user.id, subject=title, body=body)
-        recipients = [
-            pid for (pid,) in Participant.select(Participant.person)
+        participants = list(
+            Participant.select(Participant.role, Person.id, Person.name)
+            .join(Person, on=(Participant.person == Person.id))
             .where((Participant.plan == plan) & (Participant.status == Participant.ACTIVE))
-            .distinct().tuples()
-        ]
+            .order_by(Participant.id)
+        )
+        # The plan's language is the writer's (SPEC §3.2.2): the text is theirs from now on.
+        language, level = current_locale(), meeting.bti_level
+        message = Message.create(
+            plan=plan, kind=Message.MINUTES, meeting=meeting, author=current_user.id,
+            subject=templates_text.title(meeting.kind, level, language),
+            body=templates_text.body(
+                meeting.kind, level, language,
+                present=[(p.person.name, p.role) for p in participants],
+                date=format_datetime(meeting.starts_at), place=meeting.place,
+                next_meeting=format_date(plan.next_evaluation),
+            ),
+        )
+        now = utcnow()
         MessageRecipient.insert_many(
-            [{"message": message.id, "person": pid} for pid in set(recipients)]
+            [{"message": message.id, "person": pid,
+              "read_at": now if pid == current_user.id else None}
+             for pid in dict.fromkeys(p.person.id for p in participants)]
         ).execute()
         add_event(plan, "minutes_written", current_user.id, meeting.kind)
     return message
 
 
-def _edit_page(plan, message, form, conflict=None, status=200):
+def _edit_page(plan, message, form, conflict=None, status=200, mine=None):
     return render_template(
         "minutes/edit.html", plan=plan, message=message, meeting=message.meeting, form=form,
-        conflict=conflict, readability=readability(form.body.data or ""),
+        conflict=conflict, mine=mine, readability=readability(form.body.data or ""),
         may_blank=policy.can(current_user, policy.PLAN_MANAGE, plan),
     ), status
 
@@ -148,6 +170,12 @@ def edit(plan, message_id):
         # "Save my text instead", after seeing the other text: from the version they saved.
         form.version.data = request.form["take_over"]
     if form.validate_on_submit():
+        if form.use_saved.data:
+            # Continue from the saved text: it goes in the box, and the writer's own text stays
+            # on the page beside it, so nothing typed is lost.
+            mine = form.body.data
+            form.body.data, form.version.data = message.body, message.version
+            return _edit_page(plan, message, form, mine=mine)
         conflict = _save(plan, message, form)
         if conflict is None:
             flash(_("The minutes are saved."))
@@ -157,14 +185,17 @@ def edit(plan, message_id):
 
 
 def _save(plan, message, form):
-    """Save if nobody saved since the editor's version; else the saved message (conflict)."""
+    """Save if nobody saved since the editor's version; else the saved message (conflict).
+    The same text already saved is no conflict: "Save" and the autosave that leaving the box
+    fires cross each other, and a double click posts twice."""
+    text = form.body.data or ""
     if save_if_current(Message, message.id, Message.version, int(form.version.data or 0),
-                       body=form.body.data or "", updated_at=utcnow()):
+                       body=text, updated_at=utcnow()):
         form.version.data = int(form.version.data or 0) + 1
         return None
     current = Message.get_by_id(message.id)
-    form.version.data = current.version  # saving again after reading both keeps their text
-    return current
+    form.version.data = current.version  # saving again after reading both keeps this text
+    return None if current.body == text else current
 
 
 @bp.route("/minutes/<int:message_id>/save", methods=["POST"])

@@ -51,7 +51,7 @@ _HEADINGS = {
         "outcome": "Utfall av evalueringa",
         "agreements": "Avtalar og tiltak",
         "next": "Neste møte",
-        "summary": "Oppsummert i fellesskap",
+        "summary": "Oppsummering i fellesskap",
     },
     "nb": {
         "meeting": "Møte",
@@ -64,7 +64,7 @@ _HEADINGS = {
         "outcome": "Utfallet av evalueringen",
         "agreements": "Avtaler og tiltak",
         "next": "Neste møte",
-        "summary": "Oppsummert i fellesskap",
+        "summary": "Oppsummering i fellesskap",
     },
 }
 
@@ -88,7 +88,7 @@ _PROMPTS = {
         "school": "Barnehage/skule: kva, kven, når",
         "service": "Kvar teneste: kva, kven, når",
         "next": "Evalueringsmøte: dato og stad.",
-        "summary": "Vi oppsummerte referatet saman før møtet slutta.",
+        "summary": "Les opp hovudpunkta og avtalane saman før møtet sluttar.",
     },
     "nb": {
         "meeting": "Dato: {date}",
@@ -108,7 +108,7 @@ _PROMPTS = {
         "school": "Barnehage/skole: hva, hvem, når",
         "service": "Hver tjeneste: hva, hvem, når",
         "next": "Evalueringsmøte: dato og sted.",
-        "summary": "Vi oppsummerte referatet sammen før møtet sluttet.",
+        "summary": "Les opp hovedpunktene og avtalene sammen før møtet slutter.",
     },
 }
 
