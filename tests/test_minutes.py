@@ -3,6 +3,7 @@ kind, prefilled with who takes part; saving never loses text and never reports a
 one's own text. The routes' basics (autosave, conflict, display, blank, query counts) are in
 tests/test_meetings.py."""
 
+import re
 from datetime import date
 
 import pytest
@@ -114,3 +115,26 @@ def test_the_display_content_has_no_identity_number(world, login_as):
         assert page.status_code == 200
         assert plan.owner_national_id not in page.text
         assert "@test.example" not in page.text  # no participant's contact details
+
+
+def test_an_unchanged_display_is_not_swapped_and_a_change_is(world, login_as):
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    minutes = _start(client, plan)
+    url = f"/plans/{plan.id}/meetings/{minutes.meeting_id}/display"
+    page = client.get(url)
+    assert 'hx-include="#display-seen"' in page.text
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page.text
+    seen = re.search(r'id="display-seen" name="seen" value="([0-9a-f]+)"', page.text).group(1)
+
+    unchanged = client.get(url + "/content", query_string={"seen": seen},
+                           headers={"HX-Request": "true"})
+    assert unchanged.status_code == 200 and unchanged.text == ""
+    assert unchanged.headers["HX-Reswap"] == "none"
+
+    client.post(f"/plans/{plan.id}/minutes/{minutes.id}/save",
+                data={"body": "Nytt avsnitt.", "version": "1"}, headers={"HX-Request": "true"})
+    changed = client.get(url + "/content", query_string={"seen": seen},
+                         headers={"HX-Request": "true"})
+    assert "Nytt avsnitt." in changed.text and "HX-Reswap" not in changed.headers
+    assert f'value="{seen}"' not in changed.text

@@ -7,11 +7,14 @@ overwritten. The display shows them on a projector as they are written, with a b
 stafetthaldar controls.
 """
 
+import hashlib
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     HiddenField,
     RadioField,
@@ -250,6 +253,15 @@ def _display_context(plan, meeting):
             "goals": [] if meeting.display_blank else goals_with_activities(plan)}
 
 
+def _display_fragment(plan, meeting):
+    """What the display shows, and a hidden field with its fingerprint: the next poll sends the
+    fingerprint back, and an unchanged display is then answered without a swap."""
+    html = render_template("minutes/_display_content.html", **_display_context(plan, meeting))
+    seen = hashlib.sha256(html.encode()).hexdigest()[:20]
+    field = Markup('<input type="hidden" id="display-seen" name="seen" value="{}">').format(seen)
+    return html + field, seen
+
+
 @bp.route("/meetings/<int:meeting_id>/display")
 @policy.requires_plan(policy.PLAN_READ)
 def display(plan, meeting_id):
@@ -257,15 +269,20 @@ def display(plan, meeting_id):
     with who is responsible, the next evaluation date; no menu, no identity number. Refreshes
     every 2 s. Logged-in participants with content access (policy.PLAN_READ)."""
     meeting = _meeting_or_404(plan, meeting_id)
-    return render_template("minutes/display.html", **_display_context(plan, meeting))
+    content, _seen = _display_fragment(plan, meeting)
+    return render_template("minutes/display.html", plan=plan, meeting=meeting, content=content)
 
 
 @bp.route("/meetings/<int:meeting_id>/display/content")
 @policy.requires_plan(policy.PLAN_READ)
 def display_content(plan, meeting_id):
-    """What the display shows, for its 2-second poll (htmx). As ``minutes.display``."""
+    """What the display shows, for its 2-second poll (htmx); nothing to swap when it is what
+    the display already shows (``seen``). As ``minutes.display``."""
     meeting = _meeting_or_404(plan, meeting_id)
-    return render_template("minutes/_display_content.html", **_display_context(plan, meeting))
+    content, seen = _display_fragment(plan, meeting)
+    if request.args.get("seen") == seen:
+        return "", 200, {"HX-Reswap": "none"}
+    return content
 
 
 @bp.route("/meetings/<int:meeting_id>/display/blank", methods=["POST"])
