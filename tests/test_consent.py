@@ -163,7 +163,8 @@ def test_leaving_out_a_guardian_with_shared_responsibility_needs_confirmation(
     data = {"language": "nb", "signers": [plan.guardians[0].id]}
     response = client.post(url(plan, "/new"), data=data)
     assert response.status_code == 422
-    assert "Both guardians sign" in response.text
+    assert tr("Both guardians sign where they share parental responsibility. Choose them both, "
+              "or confirm that one of them shall not sign.") in response.text
     assert Consent.select().count() == 0
     response = client.post(url(plan, "/new"), data={**data, "confirm_omission": "y"})
     assert response.status_code == 302
@@ -218,7 +219,8 @@ def test_guardians_sign_with_codes_and_the_consent_becomes_valid(app, world):
     wrong = "000000" if code != "000000" else "111111"
     response = guardian.post(url(plan, f"/{consent.id}/sign"), data={"code": wrong})
     assert response.status_code == 422
-    assert "The code is wrong or no longer valid" in response.text
+    assert tr("The code is wrong or no longer valid. Check the code, or ask for a new one.") in (
+        response.text)
     assert Signature.get(person=first).decision == Signature.PENDING
 
     response = guardian.post(url(plan, f"/{consent.id}/sign"), data={"code": code})
@@ -240,7 +242,7 @@ def test_guardians_sign_with_codes_and_the_consent_becomes_valid(app, world):
     assert kinds[-3:] == ["consent_signed", "consent_signed", "consent_valid"]
     assert ("consent_signed", "one_time_code") in events(plan)
     page = other.get(url(plan))
-    assert "signed digitally with a one-time code" in page.text
+    assert tr("signed digitally with a one-time code") in page.text
     assert "/consent/withdraw" in page.text
 
 
@@ -253,7 +255,7 @@ def test_refusal_is_recorded_and_the_plan_stays_closed(app, world):
     assert Consent.get_by_id(consent.id).status == Consent.REFUSED
     assert Plan.get_by_id(plan.id).status == Plan.DRAFT
     assert ("consent_refused", "online") in events(plan)
-    assert "did not consent" in guardian.get(url(plan)).text
+    assert tr("did not consent") in guardian.get(url(plan)).text
     # The other guardian can no longer sign a refused version.
     other = sign_in(new_client(app), plan.guardians[1])
     assert other.get(url(plan, f"/{consent.id}/sign")).status_code == 404
@@ -314,10 +316,11 @@ def test_paper_consent_with_a_scan(app, world, monkeypatch, tmp_path):
             "scan": (io.BytesIO(b"<script>alert(1)</script>"), "scan.png")}
     response = holder.post(paper_url, data=fake, content_type="multipart/form-data")
     assert response.status_code == 422
-    assert "must be a PDF, JPEG or PNG" in response.text
+    assert tr("The file must be a PDF, JPEG or PNG.", html=False) in response.text
     missing = holder.post(paper_url, data={"decision": "signed",
                                            "decided_on": date.today().isoformat()})
-    assert missing.status_code == 422 and "Upload the scanned form" in missing.text
+    assert missing.status_code == 422
+    assert tr("Upload the scanned form that was signed.", html=False) in missing.text
 
     good = {"decision": "signed", "decided_on": date.today().isoformat(),
             "scan": (io.BytesIO(PNG), "skjema.png")}
@@ -341,7 +344,7 @@ def test_paper_consent_with_a_scan(app, world, monkeypatch, tmp_path):
     assert refused.status_code == 302
     assert Consent.get_by_id(consent.id).status == Consent.REFUSED
     page = holder.get(url(plan)).text
-    assert "signed on paper" in page and "did not consent (on paper)" in page
+    assert tr("signed on paper") in page and tr("did not consent (on paper)") in page
     # A guardian may not record paper consent, and a stranger may not see the scan.
     guardian = sign_in(new_client(app), first)
     assert guardian.get(url(plan, f"/signatures/{signature.id}/scan")).status_code == 200
@@ -355,7 +358,8 @@ def test_a_scan_that_is_too_large_is_refused_with_a_message(app, world, monkeypa
     consent = send_consent(plan, world.coordinator)
     holder = employee_client(app, world.coordinator)
     paper_url = url(plan, f"/{consent.id}/signers/{plan.guardians[0].id}/paper")
-    for size, status, message in ((9, 422, "at most 8 MB"), (11, 413, "too large")):
+    for size, status, message in ((9, 422, tr("The file is too large: at most 8 MB.", html=False)),
+                                  (11, 413, tr("The file is too large"))):
         data = {"decision": "signed", "decided_on": date.today().isoformat(),
                 "scan": (io.BytesIO(PNG + b"\0" * size * 1024 * 1024), "big.png")}
         response = holder.post(paper_url, data=data, content_type="multipart/form-data")
@@ -375,7 +379,7 @@ def test_withdrawal_takes_two_taps_and_cuts_a_service_providers_access(app, worl
     page = guardian.get(url(plan))
     assert url(plan, "/withdraw") in page.text
     confirm = guardian.get(url(plan, "/withdraw"))
-    assert "The log becomes passive at once." in confirm.text
+    assert tr("The log becomes passive at once.") in confirm.text
     assert "<textarea" not in confirm.text  # no reason asked
     assert guardian.post(url(plan, "/withdraw")).status_code == 302
 
@@ -430,18 +434,19 @@ def test_update_names_ppt_shows_what_it_adds_and_the_old_version_holds(app, worl
     draft = Consent.get((Consent.plan == plan) & (Consent.status == Consent.DRAFT))
     assert draft.version == 2
     check = holder.get(url(plan, "/check")).text
-    assert "What the new version changes" in check and "PPT Testvik" in check
+    assert tr("What the new version changes") in check and "PPT Testvik" in check
     # While version 2 is drafted and sent, version 1 still holds: content may be written.
     assert routine.allowed("write_goal", facts_for(Plan.get_by_id(plan.id)))
     assert holder.post(url(plan, "/send")).status_code == 302
     assert routine.allowed("write_goal", facts_for(Plan.get_by_id(plan.id)))
     page = holder.get(url(plan)).text
-    assert "Version 1 still holds" in page and "PPT Testvik" in page
+    assert tr("Version %(valid)s still holds until everyone has signed version %(new)s.",
+              valid=1, new=2) in page and "PPT Testvik" in page
     assert f"/consent/versions/{first.id}" in page
 
     guardian = sign_in(new_client(app), plan.guardians[0])
     sign_page = guardian.get(url(plan, f"/{draft.id}/sign")).text
-    assert "New services:" in sign_page and "PPT Testvik" in sign_page
+    assert tr("New services:") in sign_page and "PPT Testvik" in sign_page
 
     sign_all(plan, Consent.get_by_id(draft.id))
     assert Consent.get_by_id(first.id).status == Consent.SUPERSEDED
