@@ -171,29 +171,44 @@ def test_a_route_without_policy_or_entry_is_reported(app):
 
 # --- The data dimension -----------------------------------------------------------------------
 
+# How each URL parameter is filled in, from the objects of one plan (``_contents``). A route with
+# a parameter not listed here fails the role test with a message naming it.
+PARAMS = {
+    "consent_id": lambda o: o["consent"].id,  # the plan's valid consent
+    "signature_id": lambda o: o["signature"].id,  # the first guardian's signature on it
+    "person_id": lambda o: o["guardian"].id,  # a signer of the consent (the first guardian)
+    "goal_id": lambda o: o["goal"].id,
+    "activity_id": lambda o: o["activity"].id,  # an activity of that goal
+    "meeting_id": lambda o: o["meeting"].id,
+    "message_id": lambda o: o["minutes"].id,  # minutes, also a message to every participant
+}
+
+
+def _contents(plan):
+    """An object of every kind a URL can name, inside ``plan`` (valid consent)."""
+    holder = Participant.get((Participant.plan == plan)
+                             & (Participant.role == Participant.STAFETTHALDAR))
+    goal = Goal.create(plan=plan, title="Mål 15 minutt", created_by=holder.person)
+    activity = Activity.create(goal=goal, title="Lesekvart", responsible=holder)
+    meeting = Meeting.create(plan=plan, kind="startup", starts_at=utcnow(), minute_taker=holder)
+    minutes = Message.create(plan=plan, kind=Message.MINUTES, meeting=meeting,
+                             author=holder.person, subject="Referat", body="Tekst")
+    for participant in Participant.select().where(Participant.plan == plan):
+        MessageRecipient.create(message=minutes, person=participant.person)
+    consent = Consent.get(Consent.plan == plan)
+    signature = Signature.get((Signature.consent == consent)
+                              & (Signature.person == plan.guardians[0]))
+    return {"consent": consent, "signature": signature, "guardian": plan.guardians[0],
+            "goal": goal, "activity": activity, "meeting": meeting, "minutes": minutes}
+
 
 def _build(world):
-    """Plan A (valid consent, a service provider, and an object for every URL parameter), and
-    plan B in another group (PPT), where none of the roles has a role."""
+    """Plan A (valid consent, a service provider, an object for every URL parameter), and
+    plan B in another group (PPT) with objects of its own, where none of the roles has a role."""
     a = world.plan("valid_consent", provider=world.provider)
     outsider = factories.employee("Oda Utanfor", "oda@test.example", world.town, world.ppt,
                                   "coordinator")
     b = world.plan("valid_consent", holder=outsider, unit=world.ppt, owner_name="Berit Annan")
-    holder = Participant.get((Participant.plan == a) & (Participant.role == "stafetthaldar"))
-    goal = Goal.create(plan=a, title="Mål 15 minutt", created_by=world.coordinator)
-    activity = Activity.create(goal=goal, title="Lesekvart", responsible=holder)
-    meeting = Meeting.create(plan=a, kind="startup", starts_at=utcnow(), minute_taker=holder)
-    minutes = Message.create(plan=a, kind=Message.MINUTES, meeting=meeting,
-                             author=world.coordinator, subject="Referat", body="Tekst")
-    for participant in Participant.select().where(Participant.plan == a):
-        MessageRecipient.create(message=minutes, person=participant.person)
-    consent = Consent.get(Consent.plan == a)
-    signature = Signature.get(Signature.consent == consent)
-    params = {
-        "consent_id": consent.id, "signature_id": signature.id,
-        "person_id": a.guardians[0].id, "goal_id": goal.id, "activity_id": activity.id,
-        "meeting_id": meeting.id, "message_id": minutes.id,
-    }
     people = {
         "family_without_plan": factories.family_member("Frank Familie", "frank@test.example"),
         "guardian": a.guardians[0],
@@ -205,18 +220,47 @@ def _build(world):
         "foreign_coordinator": world.foreign_coordinator,
         "unit_employee": world.employee,
     }
-    return a, b, params, people
+    return a, b, {a.id: _contents(a), b.id: _contents(b)}, people
 
 
-def _url(rule, plan, params):
+def _url(rule, plan, objects, swap=None):
+    """``rule``'s URL on ``plan`` with ``objects[plan.id]`` for its parameters; ``swap`` maps a
+    parameter name to the objects of another plan to take that one parameter from."""
+
     def value(match):
         name = match.group(1).split(":")[-1]
         if name == "plan_id":
             return str(plan.id)
-        assert name in params, f"{rule.endpoint}: add an object for <{name}> to _build()"
-        return str(params[name])
+        assert name in PARAMS, (f"{rule.endpoint}: no way to fill in <{name}>: add it to PARAMS "
+                                f"and an object for it to _contents() in {__name__}")
+        source = (swap or {}).get(name, objects[plan.id])
+        return str(PARAMS[name](source))
 
     return PARAM.sub(value, rule.rule)
+
+
+def _fingerprint():
+    """Every row of every table (the audit trail and login sessions aside: a refused request
+    writes its audit entry, and a request touches its session)."""
+    from webapp.models import MODELS, AuditEntry, AuthSession
+
+    return {
+        model.__name__: list(model.select().order_by(model._meta.primary_key).tuples())
+        for model in MODELS if model not in (AuditEntry, AuthSession)
+    }
+
+
+def _changes(before, after):
+    return sorted(name for name in before if before[name] != after[name])
+
+
+def _log_in(client, person):
+    if person is not None and person.is_employee:
+        response = client.post("/login", data={"email": person.email,
+                                               "password": factories.PASSWORD})
+        assert response.status_code == 302, person.email
+    elif person is not None:
+        sign_in(client, person)
 
 
 def _refused_as(response, role, may_know_plan):
@@ -236,92 +280,160 @@ def _allowed(response, endpoint):
     return response.status_code not in (401, 403, 404, 500)
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_what_the_policy_says(app, world, role):
-    a, b, params, people = _build(world)
-    client = app.test_client()
-    person = people.get(role)
-    if person is not None and person.is_employee:
-        assert client.post("/login", data={"email": person.email,
-                                           "password": factories.PASSWORD}).status_code == 302
-    elif person is not None:
-        sign_in(client, person)
-
-    wrong = []
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
-            continue
-        action = ROUTES[rule.endpoint]
-        methods = ["GET"] if "GET" in rule.methods else ["POST"]
-        if "POST" in rule.methods and "GET" in rule.methods:
-            methods.append("POST")
-        plans = [a, b] if "<int:plan_id>" in rule.rule else [None]
-        for plan in plans:
-            url = _url(rule, plan, params) if plan else _url(rule, a, params)
-            if plan is None:
-                allowed = role in ALLOWED[action]
-            elif plan is a:
-                allowed = role in ALLOWED_ON_A[action]
-            else:
-                allowed = False
-            may_know = plan is a and role in ALLOWED_ON_A[P.PLAN_METADATA]
-            for method in methods:
-                if method == "POST" and allowed:
-                    continue  # an allowed POST would change the world the other checks use
-                if rule.endpoint == "auth.logout" and allowed:
-                    continue
-                response = client.open(url, method=method, data={})
-                ok = (_allowed(response, rule.endpoint) if allowed
-                      else _refused_as(response, role, may_know)
-                      if plan is not None or action not in ALLOWED
-                      else _refused_non_plan(response, role))
-                if not ok:
-                    where = "A" if plan is a else "B" if plan is b else "-"
-                    wrong.append(f"{method} {rule.endpoint} [{where}] -> "
-                                 f"{response.status_code} (expected "
-                                 f"{'allowed' if allowed else 'refused'})")
-    assert wrong == [], f"{role}:\n" + "\n".join(wrong)
-
-
 def _refused_non_plan(response, role):
     if role == "anonymous":
         return response.status_code == 302 and "/login" in response.headers["Location"]
     return response.status_code in (403, 404)
 
 
+def _requests(app, role, a, b):
+    """Every (method, rule, plan, allowed) the role test makes: a GET where the route has one,
+    a POST where it takes one; plan routes on A and on B. Allowed POSTs (and an allowed logout)
+    are left out: they would change the world the other requests are checked against."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        action = ROUTES[rule.endpoint]
+        for plan in ([a, b] if "<int:plan_id>" in rule.rule else [None]):
+            if plan is None:
+                allowed = role in ALLOWED[action]
+            else:
+                allowed = plan is a and role in ALLOWED_ON_A[action]
+            for method in ("GET", "POST"):
+                if method not in rule.methods:
+                    continue
+                if allowed and (method == "POST" or rule.endpoint == "auth.logout"):
+                    continue
+                yield method, rule, plan, allowed
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_what_the_policy_says(app, world, role):
+    """Every route, as ``role``, on plan A (where the role is held) and plan B (where it is not);
+    every refusal at once in the message. The refused POSTs change no row."""
+    a, b, objects, people = _build(world)
+    client = app.test_client()
+    _log_in(client, people.get(role))
+    requests = sorted(_requests(app, role, a, b), key=lambda r: r[0] == "POST")  # GETs first
+
+    wrong = []
+    before = None
+    for method, rule, plan, allowed in requests:
+        if method == "POST" and before is None:
+            before = _fingerprint()
+        url = _url(rule, plan or a, objects)
+        response = client.open(url, method=method, data={})
+        if allowed:
+            ok = _allowed(response, rule.endpoint)
+        elif plan is None and ROUTES[rule.endpoint] in ALLOWED:
+            ok = _refused_non_plan(response, role)
+        else:
+            may_know = plan is a and role in ALLOWED_ON_A[P.PLAN_METADATA]
+            ok = _refused_as(response, role, may_know)
+        if not ok:
+            where = "A" if plan is a else "B" if plan is b else "-"
+            wrong.append(f"{method} {rule.endpoint} [{where}] -> {response.status_code} "
+                         f"(expected {'allowed' if allowed else 'refused'})")
+    assert wrong == [], f"{role}:\n" + "\n".join(wrong)
+    if before is not None:
+        assert _changes(before, _fingerprint()) == [], f"{role}: a refused POST changed data"
+
+
+# The routes a passive plan (consent withdrawn, SPEC §3.7) still opens to each role on GET: the
+# family and the stafetthaldar keep access, services lose it, nobody writes new content.
+ALLOWED_ON_PASSIVE = {
+    P.PLAN_METADATA: CONTENT | {"unit_leader", "group_admin"},
+    P.PLAN_READ: {"guardian", "stafetthaldar"},
+    P.PLAN_CONTRIBUTE: set(),
+    P.PLAN_MANAGE: {"stafetthaldar"},
+    P.CONSENT_DECIDE: {"guardian"},
+}
+
+
+@pytest.mark.parametrize("role", ["guardian", "stafetthaldar", "provider", "unit_leader"])
+def test_withdrawn_consent_closes_the_content_to_services(app, world, role):
+    a, _b, objects, people = _build(world)
+    a.status = policy.Plan.PASSIVE
+    a.save()
+    client = app.test_client()
+    _log_in(client, people[role])
+    wrong = []
+    for rule in app.url_map.iter_rules():
+        if "<int:plan_id>" not in rule.rule or "GET" not in rule.methods:
+            continue
+        action = ROUTES[rule.endpoint]
+        response = client.get(_url(rule, a, objects))
+        allowed = role in ALLOWED_ON_PASSIVE[action]
+        if action == P.PLAN_CONTRIBUTE and role in CONTENT - {"provider"}:
+            ok = response.status_code in (403, 409)  # known plan, no writing while passive
+        elif allowed:
+            ok = _allowed(response, rule.endpoint)
+        else:
+            ok = _refused_as(response, role, may_know_plan=True)
+        if not ok:
+            wrong.append(f"GET {rule.endpoint} -> {response.status_code} "
+                         f"(expected {'allowed' if allowed else 'refused'})")
+    assert wrong == [], f"{role} on a passive plan:\n" + "\n".join(wrong)
+
+
+def test_objects_of_another_plan_are_not_found_through_plan_a(app, world):
+    """A role in plan A that puts an object of plan B into A's URL (one parameter at a time)
+    gets 404, for GET and for POST with plausible form data, and nothing changes."""
+    a, b, objects, people = _build(world)
+    payload = {"title": "Endra", "body": "Endra", "subject": "Endra", "text": "Endra",
+               "version": "1", "to": "all", "language": "nn", "decision": "signed"}
+    wrong = []
+    before = _fingerprint()
+    for role in ("stafetthaldar", "guardian"):
+        client = app.test_client()
+        _log_in(client, people[role])
+        for rule in app.url_map.iter_rules():
+            names = [p.split(":")[-1] for p in PARAM.findall(rule.rule)]
+            action = ROUTES.get(rule.endpoint)
+            if "plan_id" not in names or role not in ALLOWED_ON_A.get(action, ()):
+                continue
+            if (role == "guardian") != (action == P.CONSENT_DECIDE):
+                continue  # each route once, as the role that may use it on A
+            for name in names:
+                if name == "plan_id":
+                    continue
+                url = _url(rule, a, objects, swap={name: objects[b.id]})
+                for method in sorted(rule.methods & {"GET", "POST"}):
+                    response = client.open(url, method=method, data=payload)
+                    if response.status_code != 404:
+                        wrong.append(f"{role}: {method} {rule.endpoint} with plan B's <{name}>"
+                                     f" -> {response.status_code}")
+    assert wrong == []
+    assert _changes(before, _fingerprint()) == []
+
+
 def test_refused_posts_change_nothing(app, world):
-    """A guardian's refused POSTs to every stafetthaldar-only route leave the data as it was."""
-    a, _b, params, _people = _build(world)
-    from webapp.models import MODELS
-
-    def snapshot():
-        return {model.__name__: model.select().count() for model in MODELS}
-
+    """A guardian's refused POSTs to every stafetthaldar-only route, with plausible form data,
+    leave the data as it was."""
+    a, _b, objects, _people = _build(world)
     client = app.test_client()
     sign_in(client, a.guardians[0])
-    before = snapshot()
+    before = _fingerprint()
     for rule in app.url_map.iter_rules():
         if "POST" in rule.methods and ROUTES.get(rule.endpoint) == P.PLAN_MANAGE:
-            response = client.post(_url(rule, a, params), data={"title": "x", "body": "x"})
+            response = client.post(_url(rule, a, objects), data={"title": "x", "body": "x"})
             assert response.status_code == 403, rule.endpoint
-    after = snapshot()
-    # Each refused request still writes its audit entry (a read attempt is logged).
-    before.pop("AuditEntry"), after.pop("AuditEntry")
-    assert after == before
+    assert _changes(before, _fingerprint()) == []
 
 
 def test_every_post_needs_a_csrf_token(app, world):
-    a, _b, params, _people = _build(world)
+    """With CSRF protection on (as outside tests), every route taking a POST answers a POST
+    without a token with 400, before the view runs."""
+    a, _b, objects, _people = _build(world)
     client = app.test_client()
-    assert client.post("/login", data={"email": world.coordinator.email,
-                                       "password": factories.PASSWORD}).status_code == 302
+    _log_in(client, world.coordinator)
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         missing = []
         for rule in app.url_map.iter_rules():
             if "POST" not in rule.methods:
                 continue
-            response = client.post(_url(rule, a, params), data={"title": "x"})
+            response = client.post(_url(rule, a, objects), data={"title": "x"})
             if response.status_code != 400:
                 missing.append(f"{rule.endpoint} -> {response.status_code}")
         assert missing == []
