@@ -1,6 +1,6 @@
 """Flask extensions, created here and bound to the app in ``create_app``."""
 
-from flask import request, session
+from flask import has_request_context, request, session
 from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_limiter import Limiter
@@ -20,6 +20,8 @@ def select_locale():
     """The user's saved language, else the session's, else nynorsk (SPEC §1)."""
     from flask import current_app
 
+    if not has_request_context():  # a command or a test: no user, no session
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     if current_user.is_authenticated and current_user.language in languages:
         return current_user.language
