@@ -234,6 +234,7 @@ def test_the_display_shows_the_minutes_and_blanks(app, world, login_as):
     assert "Vi er samde om lesinga." in page.text and "Ada les 15 minutt" in page.text
     assert plan.owner_national_id not in page.text
     assert 'hx-trigger="every 2s"' in page.text and "plan-nav" not in page.text
+    assert "<h1>" in page.text and "&lt;h1&gt;" not in page.text  # markup, not escaped text
     assert client.post(url + "/blank", data={}).status_code == 302
     content = client.get(url + "/content")
     assert "Vi er samde om lesinga." not in content.text

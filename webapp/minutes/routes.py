@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 from wtforms import (
     HiddenField,
     RadioField,
@@ -254,12 +253,12 @@ def _display_context(plan, meeting):
 
 
 def _display_fragment(plan, meeting):
-    """What the display shows, and a hidden field with its fingerprint: the next poll sends the
-    fingerprint back, and an unchanged display is then answered without a swap."""
-    html = render_template("minutes/_display_content.html", **_display_context(plan, meeting))
-    seen = hashlib.sha256(html.encode()).hexdigest()[:20]
-    field = Markup('<input type="hidden" id="display-seen" name="seen" value="{}">').format(seen)
-    return html + field, seen
+    """What the display shows, with a hidden field holding its fingerprint: the next poll sends
+    the fingerprint back, and an unchanged display is then answered without a swap."""
+    context = _display_context(plan, meeting)
+    shown = render_template("minutes/_display_content.html", **context)
+    seen = hashlib.sha256(shown.encode()).hexdigest()[:20]
+    return render_template("minutes/_display_content.html", seen=seen, **context), seen
 
 
 @bp.route("/meetings/<int:meeting_id>/display")
