@@ -1,0 +1,123 @@
+"""Schema migrations (webapp/migrations, ``flask db upgrade``): on an empty SQLite database they
+build exactly the schema of the models, and a second upgrade changes nothing."""
+
+import contextlib
+
+import peewee
+import pytest
+
+from webapp import cli
+from webapp.db import SQLITE_PRAGMAS, database
+from webapp.models import MODELS
+
+
+@contextlib.contextmanager
+def _bound_to(db):
+    """Point the app's database proxy at ``db`` for a while (the commands use the proxy)."""
+    saved = database.obj
+    database.initialize(db)
+    try:
+        yield db
+    finally:
+        if not db.is_closed():
+            db.close()
+        database.initialize(saved)
+
+
+@pytest.fixture
+def empty_db(tmp_path):
+    return peewee.SqliteDatabase(str(tmp_path / "empty.sqlite3"), pragmas=SQLITE_PRAGMAS)
+
+
+def _schema(db, table):
+    """What the database says about ``table``: columns, foreign keys and indexes."""
+    columns = {c.name: c.null for c in db.get_columns(table)}
+    foreign_keys = {(fk.column, fk.dest_table, fk.dest_column) for fk in db.get_foreign_keys(table)}
+    indexes = {(tuple(i.columns), i.unique) for i in db.get_indexes(table)}
+    return columns, foreign_keys, indexes
+
+
+def _model_schema(model):
+    """What the model says: its columns with their nullability, its foreign keys, and the
+    indexes it declares (on a field, or in ``Meta.indexes``)."""
+    fields = model._meta.sorted_fields
+    columns = {f.column_name: f.null for f in fields}
+    foreign_keys = {
+        (f.column_name, f.rel_model._meta.table_name, f.rel_field.column_name)
+        for f in fields if isinstance(f, peewee.ForeignKeyField)
+    }
+    indexes = {((f.column_name,), bool(f.unique)) for f in fields if f.unique or f.index}
+    for names, unique in model._meta.indexes:
+        indexes.add((tuple(model._meta.fields[name].column_name for name in names), unique))
+    return columns, foreign_keys, indexes
+
+
+def _differences(db):
+    problems = []
+    tables = set(db.get_tables()) - {"migratehistory"}
+    expected = {model._meta.table_name for model in MODELS}
+    problems += [f"table {t} is in no model" for t in sorted(tables - expected)]
+    problems += [f"table {t} is not made by the migrations" for t in sorted(expected - tables)]
+    for model in MODELS:
+        table = model._meta.table_name
+        if table not in tables:
+            continue
+        columns, foreign_keys, indexes = _schema(db, table)
+        want_columns, want_keys, want_indexes = _model_schema(model)
+        for name in sorted(set(columns) ^ set(want_columns)):
+            where = "the database" if name in columns else "the model"
+            problems.append(f"{table}.{name}: only in {where}")
+        for name in sorted(set(columns) & set(want_columns)):
+            if columns[name] != want_columns[name]:
+                problems.append(f"{table}.{name}: null={columns[name]}, the model says "
+                                f"null={want_columns[name]}")
+        problems += [f"{table}: foreign key {key} differs" for key in foreign_keys ^ want_keys]
+        problems += [f"{table}: index {index} missing" for index in want_indexes - indexes]
+    return problems
+
+
+def test_upgrade_on_an_empty_database_builds_the_models_schema(empty_db):
+    with _bound_to(empty_db):
+        cli.upgrade()
+    empty_db.connect()
+    assert _differences(empty_db) == []
+    empty_db.close()
+
+
+def test_a_second_upgrade_is_a_no_op(empty_db):
+    with _bound_to(empty_db):
+        cli.upgrade()
+        empty_db.connect()
+        before = {table: _schema(empty_db, table) for table in empty_db.get_tables()}
+        applied = empty_db.execute_sql("SELECT count(*) FROM migratehistory").fetchone()[0]
+        empty_db.close()
+        database.connect()
+        assert cli.router().run() == []  # nothing left to apply
+        database.close()
+        cli.upgrade()
+        empty_db.connect()
+        assert {table: _schema(empty_db, table) for table in empty_db.get_tables()} == before
+        count = empty_db.execute_sql("SELECT count(*) FROM migratehistory").fetchone()[0]
+        assert count == applied
+        empty_db.close()
+
+
+def test_flask_db_upgrade_command(app, empty_db):
+    runner = app.test_cli_runner()
+    with _bound_to(empty_db):
+        first = runner.invoke(args=["db", "upgrade"])
+        second = runner.invoke(args=["db", "upgrade"])
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    assert "up to date" in second.output
+    empty_db.connect()
+    assert "wizard_draft" in empty_db.get_tables()
+    empty_db.close()
+
+
+def test_migration_files_are_numbered_in_order():
+    import os
+
+    names = sorted(n for n in os.listdir(cli.MIGRATIONS) if n[:3].isdigit() and n.endswith(".py"))
+    numbers = [int(name[:3]) for name in names]
+    assert numbers == list(range(1, len(numbers) + 1)), names
