@@ -42,6 +42,13 @@ def main():
         ("stafetthaldar: my plans", people["holder"], "/"),
         ("stafetthaldar: plan page", people["holder"], f"/plans/{people['plan_id']}"),
         ("leader: my plans + unit plans", people["leader"], "/"),
+        ("stafetthaldar: goals (50)", people["holder"], f"/plans/{people['plan_id']}/goals"),
+        ("stafetthaldar: messages (200)", people["holder"],
+         f"/plans/{people['plan_id']}/messages"),
+        ("stafetthaldar: minutes editor", people["holder"], people["minutes_url"]),
+        ("projector: display poll", people["holder"], people["display_url"]),
+        ("stafetthaldar: timeline (600)", people["holder"],
+         f"/plans/{people['plan_id']}/timeline"),
     ):
         client.post("/logout")
         client.post("/login", data={"email": email, "password": "bench-password"})
@@ -107,7 +114,44 @@ def fill(count):
         for batch in range(0, len(participants), 500):
             Participant.insert_many(participants[batch:batch + 500]).execute()
     plan_id = Participant.get(Participant.person == holder).plan_id
-    return {"holder": holder.email, "leader": leader.email, "plan_id": plan_id}
+    minutes, meeting = content(plan_id, holder)
+    return {"holder": holder.email, "leader": leader.email, "plan_id": plan_id,
+            "minutes_url": f"/plans/{plan_id}/minutes/{minutes}/edit",
+            "display_url": f"/plans/{plan_id}/meetings/{meeting}/display/content"}
+
+
+def content(plan_id, holder):
+    """A plan as full as a long-running one: 50 goals with 2 activities each, 200 messages and
+    minutes, 600 timeline events. Returns the ids of the last minutes and its meeting."""
+    from webapp.audit import add_event
+    from webapp.db import database
+    from webapp.models import (
+        Activity,
+        Goal,
+        Meeting,
+        Message,
+        MessageRecipient,
+        Participant,
+        utcnow,
+    )
+
+    role = Participant.get((Participant.plan == plan_id) & (Participant.person == holder))
+    with database.atomic():
+        for n in range(50):
+            goal = Goal.create(plan=plan_id, title=f"Mål {n}: les 15 minutt kvar dag",
+                               created_by=holder)
+            Activity.create(goal=goal, title="Lesekvart heime", responsible=role, place="home")
+            Activity.create(goal=goal, title="Lesegruppe", responsible=role,
+                            place="kindergarten_school")
+        meeting = Meeting.create(plan=plan_id, kind="startup", starts_at=utcnow())
+        for n in range(200):
+            message = Message.create(plan=plan_id, author=holder, kind="minutes",
+                                     meeting=meeting, subject=f"Referat {n}",
+                                     body="Vi er samde om lesinga.\n\n" * 20)
+            MessageRecipient.create(message=message, person=holder)
+        for _ in range(600):
+            add_event(plan_id, "goal_added", holder.id)
+    return message.id, meeting.id
 
 
 if __name__ == "__main__":
