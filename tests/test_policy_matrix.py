@@ -10,7 +10,6 @@ A new route without an entry in ``ROUTES`` fails ``test_every_route_is_in_the_ma
 import re
 
 import pytest
-from flask import Flask
 
 from tests import factories
 from tests.test_consent import sign_in
@@ -156,17 +155,36 @@ def test_every_route_is_in_the_matrix(app):
 
 
 def test_a_route_without_policy_or_entry_is_reported(app):
-    shadow = Flask("shadow")
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint != "static":
-            shadow.add_url_rule(rule.rule, rule.endpoint, app.view_functions[rule.endpoint],
-                                methods=rule.methods)
-    shadow.add_url_rule("/plans/<plan_id>/New_Page", "plans.unguarded", lambda plan_id: "open")
-    problems = route_problems(shadow, ROUTES)
-    assert "plans.unguarded: no access policy (decorate it from webapp.policy)" in problems
-    assert "plans.unguarded: no entry in the matrix (tests/test_policy_matrix)" in problems
-    assert "plans.unguarded: /plans/<plan_id>/New_Page is not kebab-case" in problems
-    assert "plans.unguarded: parameter <plan_id> has no type" in problems
+    """A fresh app as the tests make it, with routes added the wrong ways: the same check that
+    guards the real app names each of them, and nothing else."""
+    from webapp import create_app
+    from webapp.db import database
+
+    bound = database.obj
+    try:
+        fresh = create_app(dict(app.config))
+    finally:
+        database.initialize(bound)  # the fresh app re-bound the shared database proxy
+    assert route_problems(fresh, ROUTES) == []
+
+    fresh.add_url_rule("/plans/<int:plan_id>/unguarded-page", "plans.unguarded",
+                       lambda plan_id: "open to all")
+    fresh.add_url_rule("/plans/<int:plan_id>/guarded-page", "plans.guarded",
+                       policy.requires_plan(P.PLAN_READ)(lambda plan: "read"))
+    fresh.add_url_rule("/plans/<plan_id>/New_Page", "plans.badly_named",
+                       policy.requires_plan(P.PLAN_READ)(lambda plan: "read"))
+    table = {**ROUTES, "plans.badly_named": P.PLAN_READ, "overview.show": P.PLAN_METADATA}
+    assert sorted(route_problems(fresh, table)) == sorted([
+        "plans.unguarded: no access policy (decorate it from webapp.policy)",
+        "plans.unguarded: no entry in the matrix (tests/test_policy_matrix)",
+        "plans.guarded: no entry in the matrix (tests/test_policy_matrix)",
+        "plans.badly_named: /plans/<plan_id>/New_Page is not kebab-case",
+        "plans.badly_named: parameter <plan_id> has no type",
+        f"overview.show: declares {P.PLAN_READ}, the matrix says {P.PLAN_METADATA}",
+    ])
+    # The real test fails on the same problems.
+    with pytest.raises(AssertionError):
+        test_every_route_is_in_the_matrix(fresh)
 
 
 # --- The data dimension -----------------------------------------------------------------------
