@@ -457,3 +457,49 @@ def test_every_post_needs_a_csrf_token(app, world):
         assert missing == []
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_form_fields_naming_another_plans_people_or_meetings_are_refused(app, world):
+    """Ids in the form body are the data dimension too: the stafetthaldar of A cannot make
+    plan B's participants responsible, invited or recipients in A, nor write minutes of B's
+    meeting through A. Each is a 422 on the same form, and nothing is written."""
+    from datetime import date, timedelta
+
+    a, b, objects, _people = _build(world)
+    client = app.test_client()
+    _log_in(client, world.coordinator)
+    own = Participant.get((Participant.plan == a) & (Participant.person == a.guardians[0]))
+    theirs = Participant.get((Participant.plan == b) & (Participant.person == b.guardians[0]))
+    day = (date.today() + timedelta(days=7)).isoformat()
+    goal = objects[a.id]["goal"]
+    cases = {
+        "activity responsible": (
+            f"/plans/{a.id}/goals/{goal.id}/activities/new",
+            {"title": "Lesekvart", "responsible": theirs.id, "place": "home"}),
+        "meeting invited": (
+            f"/plans/{a.id}/meetings/new",
+            {"kind": "evaluation", "day": day, "starts": "14:00", "invited": [theirs.id],
+             "minute_taker": theirs.id}),
+        "meeting minute-taker": (
+            f"/plans/{a.id}/meetings/new",
+            {"kind": "evaluation", "day": day, "starts": "14:00",
+             "invited": [own.id, theirs.id], "minute_taker": theirs.id}),
+        "message recipient": (
+            f"/plans/{a.id}/messages/new",
+            {"to": "chosen", "chosen": [theirs.id], "subject": "Hei", "body": "Hei"}),
+        "minutes meeting": (
+            f"/plans/{a.id}/minutes/new",
+            {"meeting": objects[b.id]["meeting"].id, "kind": "startup"}),
+    }
+    # The same forms with A's own ids are accepted (so the refusals are about the ids).
+    assert client.post(cases["activity responsible"][0],
+                       data={**cases["activity responsible"][1], "responsible": own.id}
+                       ).status_code == 302
+    before = _fingerprint()
+    wrong = []
+    for name, (url, data) in cases.items():
+        response = client.post(url, data=data)
+        if response.status_code != 422:
+            wrong.append(f"{name}: {response.status_code}")
+    assert wrong == []
+    assert _changes(before, _fingerprint()) == []
