@@ -1,7 +1,12 @@
 """The role × route matrix (issue 2): every route in ``app.url_map`` declares its access policy,
 is listed here, has a kebab-case URL with typed parameters, refuses POSTs without a CSRF token,
 and answers each role as the policy says — on a plan where the role is held (A) and on a plan
-where it is not (B).
+where it is not (B). Refused POSTs change no row; objects of plan B put into plan A's URLs or
+forms are refused; a passive plan (consent withdrawn) closes the content to services.
+
+Adding a route: add ``endpoint: action`` to ``ROUTES``; a new URL parameter needs an entry in
+``PARAMS`` and an object in ``_contents()``; a view that also checks the object (so an allowed
+role may still get 403/404/409) goes in ``OBJECT_CHECKS`` with the reason.
 
 A new route without an entry in ``ROUTES`` fails ``test_every_route_is_in_the_matrix``;
 ``test_a_route_without_policy_or_entry_is_reported`` shows that on a route added for the test.
