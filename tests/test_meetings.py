@@ -1,6 +1,7 @@
 """Meetings, calendar and .ics (SPEC §3.2.4, §3.8), minutes with autosave and conflicts
 (§3.2.2), and the meeting-room display (issue 4)."""
 
+import re
 from datetime import date, datetime, timedelta
 
 from tests.conftest import tr
@@ -266,3 +267,26 @@ def test_minutes_and_display_queries_do_not_grow_with_minutes(world, login_as):
         Message.create(plan=plan, kind=Message.MINUTES, meeting=meeting,
                        author=world.coordinator, subject=f"Referat {i}", body="Tekst.")
     assert [queries_for(client, url) for url in urls] == counts
+
+
+def test_an_unchanged_display_poll_is_not_an_audited_read(world, login_as):
+    from webapp.models import AuditEntry
+
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    minutes = _start_minutes(client, plan)
+    url = f"/plans/{plan.id}/meetings/{minutes.meeting_id}/display/content"
+    first = client.get(url)
+    seen = re.search(r'name="seen" value="([0-9a-f]+)"', first.text).group(1)
+    before = AuditEntry.select().count()
+    unchanged = client.get(url + f"?seen={seen}")
+    assert unchanged.text == "" and unchanged.headers["HX-Reswap"] == "none"
+    assert AuditEntry.select().count() == before
+    client.post(f"/plans/{plan.id}/minutes/{minutes.id}/save",
+                data={"body": "Nytt avsnitt.", "version": "1"})
+    before = AuditEntry.select().count()
+    changed = client.get(url + f"?seen={seen}")
+    assert "Nytt avsnitt." in changed.text
+    entry = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
+    assert AuditEntry.select().count() == before + 1
+    assert (entry.section, entry.actor_id) == ("minutes.display_content", world.coordinator.id)

@@ -277,18 +277,22 @@ def _refuse_before_consent(plan):
     abort(make_response(render_blocked(plan, routine.StepBlocked(step, routine.CONSENT_VALID))))
 
 
-def requires_plan(action):
+def requires_plan(action, audit="always"):
     """A plan page: loads ``plan_id`` for ``action``, passes ``plan`` to the view, and writes
-    an audit entry for every read of plan content."""
+    an audit entry for every read of plan content. ``audit="by_view"`` is for a view that
+    sometimes answers without any content (the display's unchanged poll): it then calls
+    ``webapp.audit.record_access`` itself whenever it does send content."""
     if action not in PLAN_ACTIONS:
         raise ValueError(f"Unknown plan action {action!r}")
+    if audit not in ("always", "by_view"):
+        raise ValueError(f"Unknown audit mode {audit!r}")
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(plan_id, *args, **kwargs):
             plan = load_plan(plan_id, action)
-            if action != PLAN_METADATA:
+            if action != PLAN_METADATA and audit == "always":
                 from webapp.audit import record_access
 
                 record_access(current_user, plan, request.endpoint, request.method)

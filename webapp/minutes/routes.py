@@ -26,7 +26,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length
 
 from webapp import policy, routine
-from webapp.audit import add_event
+from webapp.audit import add_event, record_access
 from webapp.concurrency import save_if_current
 from webapp.db import immediate
 from webapp.goals.routes import goals_with_activities
@@ -273,14 +273,16 @@ def display(plan, meeting_id):
 
 
 @bp.route("/meetings/<int:meeting_id>/display/content")
-@policy.requires_plan(policy.PLAN_READ)
+@policy.requires_plan(policy.PLAN_READ, audit="by_view")
 def display_content(plan, meeting_id):
     """What the display shows, for its 2-second poll (htmx); nothing to swap when it is what
-    the display already shows (``seen``). As ``minutes.display``."""
+    the display already shows (``seen``). As ``minutes.display``. Only a poll that sends
+    content is an audited read (not 1,800 entries an hour for an unchanged screen)."""
     meeting = _meeting_or_404(plan, meeting_id)
     content, seen = _display_fragment(plan, meeting)
     if request.args.get("seen") == seen:
         return "", 200, {"HX-Reswap": "none"}
+    record_access(current_user, plan, request.endpoint, request.method)
     return content
 
 
