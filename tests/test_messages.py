@@ -146,3 +146,36 @@ def test_timeline_queries_do_not_grow(world, login_as):
     for _ in range(199):
         add_event(plan, "goal_added", world.coordinator.id)
     assert queries_for(client, f"/plans/{plan.id}/timeline") == one
+
+
+def test_home_shows_unread_messages_per_plan_in_one_query(app, world):
+    plans = [world.plan("valid_consent", owner_name=f"Barn {i}") for i in range(3)]
+    guardian = plans[0].guardians[0]
+    for plan in plans[1:]:
+        Participant.create(plan=plan, person=guardian, role="guardian", status="active")
+    for count, plan in zip((2, 1, 0), plans, strict=True):
+        for i in range(count):
+            message = Message.create(plan=plan, author=world.coordinator, subject=f"S{i}",
+                                     body="B")
+            MessageRecipient.create(message=message, person=guardian)
+    client = app.test_client()
+    sign_in(client, guardian)
+    home = client.get("/")
+    nn_plural = _catalogue_plural("%(num)d unread message")
+    assert nn_plural[1].replace("%(num)d", "2") in home.text
+    assert nn_plural[0].replace("%(num)d", "1") in home.text
+    assert f'href="/plans/{plans[0].id}/messages"' in home.text
+    assert f'href="/plans/{plans[2].id}/messages"' not in home.text
+    one = queries_for(client, "/")
+    extra = world.plan("valid_consent", owner_name="Barn 9")
+    Participant.create(plan=extra, person=guardian, role="guardian", status="active")
+    MessageRecipient.create(message=Message.create(plan=extra, author=world.coordinator,
+                                                   subject="S", body="B"), person=guardian)
+    assert queries_for(client, "/") == one
+
+
+def _catalogue_plural(msgid):
+    from tests.conftest import _catalogue
+
+    return next(m for m in _catalogue("nn") if isinstance(m.id, tuple) and m.id[0] == msgid
+                ).string

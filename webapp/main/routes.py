@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 
 from webapp import policy
+from webapp.messages.routes import unread_by_plan
 from webapp.models import (
     Person,
     pending_signatures_of,
@@ -39,6 +40,7 @@ def home():
         page=page,
         pages=max(1, -(-led_total // LED_PER_PAGE)),
         names=names,
+        unread=unread_by_plan(current_user, mine),
         may_create=policy.can(current_user, policy.CREATE_PLAN),
     )
 

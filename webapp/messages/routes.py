@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from peewee import fn
 from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -51,6 +52,22 @@ class MessageForm(FlaskForm):
             raise ValidationError(_l("Choose at least one participant."))
         if not set(field.data) <= {choice.value for choice in field.choices}:
             raise ValidationError(_l("Choose only the plan's active participants."))
+
+
+def unread_by_plan(person, plans):
+    """``{plan_id: number of unread messages}`` for ``person`` in ``plans`` (one query)."""
+    ids = [plan.id for plan in plans]
+    if not ids:
+        return {}
+    rows = (
+        Message.select(Message.plan, fn.COUNT(MessageRecipient.id))
+        .join(MessageRecipient, on=(MessageRecipient.message == Message.id))
+        .where(Message.plan.in_(ids) & (MessageRecipient.person == person)
+               & MessageRecipient.read_at.is_null())
+        .group_by(Message.plan)
+        .tuples()
+    )
+    return dict(rows)
 
 
 def unread_count(person, plan):
