@@ -254,6 +254,9 @@ def test_development_outbox_page_lists_messages(client, smtp_server):
 def test_development_outbox_page_is_404_in_production_and_from_elsewhere(app, client):
     queued()
     assert client.get("/dev/outbox", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 404
+    # Through a reverse proxy on the same machine (development mode left on by mistake).
+    for header in ("X-Forwarded-For", "Forwarded", "X-Real-IP"):
+        assert client.get("/dev/outbox", headers={header: "203.0.113.9"}).status_code == 404
     app.config["ENV_NAME"] = "production"
     try:
         assert client.get("/dev/outbox").status_code == 404

@@ -238,9 +238,13 @@ def development(view):
     def wrapped(*args, **kwargs):
         from flask import current_app
 
-        if current_app.config["ENV_NAME"] != "development" or request.remote_addr not in (
-            "127.0.0.1",
-            "::1",
+        # A request through a proxy on this machine is not "from this machine": an install that
+        # forgot STAFETTLOGG_ENV=production behind nginx must not show login codes.
+        proxied = any(h in request.headers for h in ("X-Forwarded-For", "Forwarded", "X-Real-IP"))
+        if (
+            current_app.config["ENV_NAME"] != "development"
+            or request.remote_addr not in ("127.0.0.1", "::1")
+            or proxied
         ):
             abort(404)
         return view(*args, **kwargs)
