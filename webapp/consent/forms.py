@@ -15,21 +15,15 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.consent.scans import SCAN_MAX_BYTES, sniff_scan
 from webapp.consent.service import SERVICE_ROWS
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from webapp.plans.forms import CheckboxesField
 
 
 class ServiceRow(Form):

@@ -7,20 +7,14 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TimeField,
     ValidationError,
 )
 from wtforms.validators import InputRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp.labels import MEETING_KIND
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from webapp.plans.forms import CheckboxesField
 
 
 class MeetingForm(FlaskForm):

@@ -7,9 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from peewee import fn
-from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from webapp import policy
 from webapp.audit import add_event
@@ -18,14 +17,11 @@ from webapp.labels import role_label
 from webapp.models import Message, MessageRecipient, Participant, Person, utcnow
 from webapp.notify import notify
 from webapp.plans.enforce import enforces
+from webapp.plans.forms import CheckboxesField
 
 bp = Blueprint("messages", __name__, url_prefix="/plans/<int:plan_id>/messages")
 PAGE_SIZE = 50
 
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class MessageForm(FlaskForm):

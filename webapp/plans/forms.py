@@ -5,8 +5,16 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 NAME_MAX = 200
 # Control characters and markup (also in a pasted name) are refused with a clear message
@@ -63,6 +71,13 @@ def email_field(label):
 
 def mobile_field(label):
     return StringField(label, validators=[Optional(), norwegian_mobile])
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a list of checkboxes (the ``choices`` macro renders them)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
