@@ -290,3 +290,16 @@ def test_an_unchanged_display_poll_is_not_an_audited_read(world, login_as):
     entry = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
     assert AuditEntry.select().count() == before + 1
     assert (entry.section, entry.actor_id) == ("minutes.display_content", world.coordinator.id)
+
+
+def test_a_double_click_on_blank_screen_keeps_it_blank(world, login_as):
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    minutes = _start_minutes(client, plan)
+    url = f"/plans/{plan.id}/meetings/{minutes.meeting_id}/display/blank"
+    for _ in range(2):  # both clicks were sent from the page showing "not blank"
+        client.post(url, data={"blank": "1"}, headers={"HX-Request": "true"})
+    assert Meeting.get_by_id(minutes.meeting_id).display_blank
+    button = client.post(url, data={"blank": "0"}, headers={"HX-Request": "true"})
+    assert not Meeting.get_by_id(minutes.meeting_id).display_blank
+    assert 'name="blank" value="1"' in button.text

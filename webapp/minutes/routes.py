@@ -289,12 +289,14 @@ def display_content(plan, meeting_id):
 @bp.route("/meetings/<int:meeting_id>/display/blank", methods=["POST"])
 @policy.requires_plan(policy.PLAN_MANAGE)
 def blank(plan, meeting_id):
-    """Blank the projector, or show it again: one click. The stafetthaldar
-    (policy.PLAN_MANAGE)."""
+    """Blank the projector, or show it again: one click. The button says which (``blank`` is
+    1 or 0), so a double click does not blank and unblank; without it, it toggles. The
+    stafetthaldar (policy.PLAN_MANAGE)."""
     meeting = _meeting_or_404(plan, meeting_id)
     if FlaskForm().validate_on_submit():
-        Meeting.update(display_blank=~Meeting.display_blank).where(
-            Meeting.id == meeting.id).execute()
+        wanted = request.form.get("blank")
+        value = (wanted == "1") if wanted in ("0", "1") else ~Meeting.display_blank
+        Meeting.update(display_blank=value).where(Meeting.id == meeting.id).execute()
         meeting = Meeting.get_by_id(meeting.id)
     if request.headers.get("HX-Request"):
         return render_template("minutes/_blank_button.html", plan=plan, meeting=meeting)
