@@ -223,3 +223,49 @@ def test_goals_page_queries_do_not_grow_with_goals(world, login_as):
     one = queries_for(client, f"/plans/{plan.id}/goals")
     add(49)
     assert queries_for(client, f"/plans/{plan.id}/goals") == one
+
+
+def test_a_long_sentence_advice_and_measure_words():
+    one_long = " ".join(["ord"] * 25) + ". Kort."
+    assert [str(tip) for tip in readability(one_long).advice] == [
+        tr("Sentences with more than %(limit)s words: %(count)s. Split them.", html=False,
+           limit=20, count=1)]
+    # The article is not a number; "kvart" (every) is a frequency.
+    assert len(goal_hints("Ada får ein god start på dagen", date(2027, 1, 1))) == 1
+    assert goal_hints("Per les kvart kveld", date(2027, 1, 1)) == []
+    assert goal_hints("Ada et frukost annakvar dag", date(2027, 1, 1)) == []
+
+
+def test_nobody_is_preselected_as_responsible(world, login_as):
+    plan = world.plan("valid_consent")
+    goal = Goal.create(plan=plan, title="Ada les 10 minutt", created_by=world.coordinator)
+    client = login_as(world.coordinator)
+    page = client.get(f"/plans/{plan.id}/goals/{goal.id}/activities/new")
+    assert f'<option selected value="">{tr("Choose…")}</option>' in page.text
+    response = client.post(f"/plans/{plan.id}/goals/{goal.id}/activities/new",
+                           data={"title": "Lesekvart", "place": "home", "responsible": ""})
+    assert response.status_code == 422
+    assert tr("Choose who is responsible.") in response.text and 'value="Lesekvart"' in (
+        response.text)
+    assert Activity.select().count() == 0
+
+
+def test_an_ended_responsible_is_not_silently_replaced(world, login_as):
+    plan = world.plan("valid_consent")
+    goal = Goal.create(plan=plan, title="Ada les 10 minutt", created_by=world.coordinator)
+    guardian = _participant(plan, plan.guardians[0])
+    activity = Activity.create(goal=goal, title="Lesekvart", responsible=guardian)
+    Participant.update(status=Participant.ENDED).where(Participant.id == guardian.id).execute()
+    client = login_as(world.coordinator)
+    url = f"/plans/{plan.id}/goals/{goal.id}/activities/{activity.id}/edit"
+    page = client.get(url)
+    assert tr("%(name)s is no longer an active participant. Choose who is responsible now.",
+              name=plan.guardians[0].name) in page.text
+    # The empty choice comes first and nothing else is selected, so the browser shows it.
+    assert f'required><option value="">{tr("Choose…")}</option>' in page.text
+    assert "<option selected" not in page.text and f'value="{guardian.id}"' not in page.text
+    response = client.post(url, data={"title": "Lesekvart kvar kveld", "place": "home",
+                                      "responsible": "", "version": "1"})
+    assert response.status_code == 422
+    saved = Activity.get_by_id(activity.id)
+    assert (saved.title, saved.responsible_id) == ("Lesekvart", guardian.id)

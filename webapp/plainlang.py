@@ -50,7 +50,7 @@ def readability(text):
     advice = []
     too_long = sum(1 for n in lengths if n > LONG_SENTENCE)
     if too_long:
-        advice.append(_l("%(count)s sentences have more than %(limit)s words. Split them.",
+        advice.append(_l("Sentences with more than %(limit)s words: %(count)s. Split them.",
                          count=too_long, limit=LONG_SENTENCE))
     if lix >= 45:
         advice.append(_l("The text is hard to read. Use shorter sentences and everyday words."))
@@ -58,9 +58,11 @@ def readability(text):
                        level, advice)
 
 
-# Words that make a goal measurable: how often, how much, how long (nynorsk and bokmål).
+# Words that make a goal measurable: how often, how much, how long (nynorsk and bokmål). Not
+# "ein"/"en"/"eitt"/"ett": they are the article far more often than the number.
 _MEASURE = re.compile(
-    r"\d|\b(ein|en|eitt|ett|to|tre|fire|fem|seks|sju|åtte|ni|ti|halv\w*|kvar|hver|hvert|"
+    r"\d|\b(to|tre|fire|fem|seks|sju|åtte|ni|ti|elleve|tolv|femten|tjue|tjuge|"
+    r"halv\w*|kvar|kvart|kvarannan|annakvar|annankvar|hver|hvert|annenhver|"
     r"dagleg|daglig|gong|gonger|gang|ganger|veke|veka|veker|uke|uka|uker|minutt|minutter|"
     r"timar|timer|time|minst|maks|alle|aldri|sjølv|selv|utan|uten)\b",
     re.IGNORECASE,

@@ -20,6 +20,11 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def _participant_id(value):
+    """The select's value: a participant id, or None for the empty first choice."""
+    return int(value) if value not in (None, "") else None
+
+
 class GoalForm(FlaskForm):
     title = StringField(
         _l("The goal"),
@@ -59,7 +64,7 @@ class ActivityForm(FlaskForm):
         validators=[Length(max=200, message=_l("Write at most 200 characters."))],
     )
     responsible = SelectField(
-        _l("Responsible"), coerce=int, validate_choice=False,
+        _l("Responsible"), coerce=_participant_id, validate_choice=False,
         validators=[InputRequired(_l("Choose who is responsible."))],
     )
     place = RadioField(
@@ -73,7 +78,7 @@ class ActivityForm(FlaskForm):
     version = HiddenField()
 
     def validate_responsible(self, field):
-        if field.data not in {choice.value for choice in field.choices}:
+        if field.data is None or field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_l("Choose one of the plan's active participants."))
 
 

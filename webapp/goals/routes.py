@@ -60,7 +60,8 @@ def _activity_or_404(goal, activity_id):
 
 
 def responsible_choices(plan):
-    """``[(participant_id, "name (role)")]`` of the plan's active participants."""
+    """``[(participant_id, "name (role)")]`` of the plan's active participants, after an empty
+    first choice."""
     from webapp.labels import role_label
 
     rows = (
@@ -70,7 +71,10 @@ def responsible_choices(plan):
         .order_by(Person.name, Participant.id)
         .tuples()
     )
-    return [SelectChoice(pid, f"{name} ({role_label(role)})") for pid, role, name in rows]
+    # An empty first choice: nobody is preselected, and an activity whose responsible is no
+    # longer active is not silently handed to whoever comes first in the list.
+    return [SelectChoice("", _("Choose…"))] + [
+        SelectChoice(pid, f"{name} ({role_label(role)})") for pid, role, name in rows]
 
 
 @bp.route("")
@@ -139,9 +143,13 @@ def edit_goal(plan, goal_id):
 
 def _activity_page(plan, goal, form, activity=None, conflict=None):
     status = 409 if conflict else 422 if form.errors else 200
+    former = None  # the responsible, when no longer an active participant
+    if activity is not None and activity.responsible_id is not None and (
+            activity.responsible_id not in {choice.value for choice in form.responsible.choices}):
+        former = Person.get_by_id(activity.responsible.person_id).name
     return render_template(
         "goals/activity_form.html", plan=plan, goal=goal, form=form, activity=activity,
-        conflict=conflict,
+        conflict=conflict, former_responsible=former,
     ), status
 
 
