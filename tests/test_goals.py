@@ -269,3 +269,19 @@ def test_an_ended_responsible_is_not_silently_replaced(world, login_as):
     assert response.status_code == 422
     saved = Activity.get_by_id(activity.id)
     assert (saved.title, saved.responsible_id) == ("Lesekvart", guardian.id)
+
+
+def test_a_stale_activity_edit_is_a_conflict_with_both_texts(world, login_as):
+    plan = world.plan("valid_consent")
+    goal = Goal.create(plan=plan, title="Ada les 10 minutt", created_by=world.coordinator)
+    holder = _participant(plan, world.coordinator)
+    activity = Activity.create(goal=goal, title="Lesekvart", responsible=holder)
+    client = login_as(world.coordinator)
+    url = f"/plans/{plan.id}/goals/{goal.id}/activities/{activity.id}/edit"
+    data = {"place": "home", "responsible": holder.id, "version": "1"}
+    assert client.post(url, data={**data, "title": "Lesekvart om kvelden"}).status_code == 302
+    stale = client.post(url, data={**data, "title": "Lesekvart om morgonen"})
+    assert stale.status_code == 409
+    assert 'value="Lesekvart om morgonen"' in stale.text and "Lesekvart om kvelden" in stale.text
+    assert Activity.get_by_id(activity.id).title == "Lesekvart om kvelden"
+    assert _events("activity_changed") == 1
