@@ -39,9 +39,10 @@ run: install compile-translations
 	@echo "Serving on http://127.0.0.1:5000 (the demo logins are above)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-## make translations: extract source strings, update nn and nb, compile.
+## make translations: extract source strings, update nn and nb, compile. --ignore-dirs: babel skips
+## directories that start with _ by default, and templates/_macros holds strings too.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --project Stafettlogg .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot --no-location --sort-output --ignore-dirs '.* __pycache__' --project Stafettlogg .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d translations
 

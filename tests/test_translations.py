@@ -19,11 +19,19 @@ def _catalogue(language):
         return read_po(f, locale=language)
 
 
+def _not_hidden(dirpath):
+    """Babel's default skips every directory starting with _ (templates/_macros); only skip dot
+    directories and caches, as `make translations` does with --ignore-dirs."""
+    name = os.path.basename(dirpath)
+    return not (name.startswith(".") or name == "__pycache__")
+
+
 def _source_ids():
     ids = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map=METHODS, keywords=KEYWORDS,
         options_map={"templates/**.html": {"extensions": "jinja2.ext.do"}},
+        directory_filter=_not_hidden,
     ):
         ids.add(message[0] if isinstance(message, tuple) else message)
     return ids
