@@ -88,6 +88,36 @@ def test_bad_meeting_input_is_explained_and_kept(world, login_as):
     assert Meeting.select().count() == 0
 
 
+def test_a_meeting_after_midnight_sets_the_norwegian_evaluation_date(world, login_as):
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    assert _plan_meeting(client, plan, starts="00:30").status_code == 302
+    assert Meeting.get().starts_at == datetime(NEXT_YEAR, 3, 9, 23, 30)  # UTC, the day before
+    assert Plan.get_by_id(plan.id).next_evaluation == date(NEXT_YEAR, 3, 10)
+
+
+def test_the_first_day_of_year_one_is_in_the_past_not_a_server_error(world, login_as):
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    response = _plan_meeting(client, plan, day="0001-01-01", starts="00:30")
+    assert response.status_code == 422
+    assert tr("The meeting must be in the future.") in response.text
+    assert 'value="0001-01-01"' in response.text and Meeting.select().count() == 0
+
+
+def test_a_start_up_meeting_on_level_two_is_on_level_two(world, login_as):
+    plan = world.plan("valid_consent")
+    assert plan.bti_level == 1
+    client = login_as(world.coordinator)
+    _plan_meeting(client, plan, kind="startup_level2")
+    meeting = Meeting.get()
+    assert meeting.bti_level == 2
+    page = client.get(f"/plans/{plan.id}/meetings/{meeting.id}").text
+    heading = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+    assert heading.endswith(tr("BTI level %(level)s", level=2))
+    _plan_meeting(client, plan, kind="evaluation")
+    assert Meeting.select().order_by(Meeting.id.desc()).first().bti_level == 1
+
 def test_the_calendar_file_has_no_personal_data(world, login_as):
     plan = world.plan("valid_consent", owner_name="Nora Nordmann")
     client = login_as(world.coordinator)

@@ -17,6 +17,7 @@ from webapp.audit import add_event
 from webapp.db import immediate
 from webapp.labels import format_datetime, meeting_kind_label, role_label
 from webapp.meetings.forms import MeetingForm
+from webapp.minutes.templates_text import level_of
 from webapp.models import (
     Meeting,
     MeetingInvite,
@@ -88,8 +89,11 @@ def new_meeting(plan):
     form.invited.choices = choices
     form.minute_taker.choices = choices
     if form.validate_on_submit():
-        starts_at = to_utc(form.day.data, form.starts.data)
-        if starts_at < utcnow():
+        try:
+            starts_at = to_utc(form.day.data, form.starts.data)
+        except OverflowError:  # 1 January year 1 after midnight: before UTC can count
+            starts_at = None
+        if starts_at is None or starts_at < utcnow():
             form.day.errors.append(_("The meeting must be in the future."))
         else:
             meeting = _create(plan, form, starts_at, people)
@@ -109,7 +113,9 @@ def _create(plan, form, starts_at, people):
     invited = [p for p in people if p.id in set(form.invited.data)]
     with immediate():
         meeting = Meeting.create(
-            plan=plan, kind=form.kind.data, bti_level=plan.bti_level, starts_at=starts_at,
+            plan=plan, kind=form.kind.data, starts_at=starts_at,
+            # A start-up meeting on level 2 or 3 is on that level, whatever the plan says yet.
+            bti_level=level_of(form.kind.data, plan.bti_level),
             place=form.place.data or "", minute_taker=form.minute_taker.data,
         )
         MeetingInvite.insert_many(
@@ -131,7 +137,8 @@ def _create(plan, form, starts_at, people):
             if p.person_id != current_user.id:
                 notify(p.person, "meeting")
         if meeting.kind == "evaluation":
-            Plan.update(next_evaluation=starts_at.date(), updated_at=utcnow()).where(
+            # The Norwegian date: a meeting at 00:30 is on the 10th, though 23:30 UTC on the 9th.
+            Plan.update(next_evaluation=form.day.data, updated_at=utcnow()).where(
                 Plan.id == plan.id).execute()
         add_event(plan, "meeting_planned", current_user.id, meeting.kind)
     return meeting
