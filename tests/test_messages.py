@@ -8,7 +8,14 @@ from tests.conftest import tr
 from tests.querycount import queries_for
 from tests.test_consent import sign_in
 from webapp.audit import add_event
-from webapp.models import Message, MessageRecipient, OutboxMessage, Participant, TimelineEvent
+from webapp.models import (
+    Message,
+    MessageRecipient,
+    OutboxMessage,
+    Participant,
+    TimelineEvent,
+    utcnow,
+)
 from webapp.timeline.labels import KINDS
 
 
@@ -179,3 +186,51 @@ def _catalogue_plural(msgid):
 
     return next(m for m in _catalogue("nn") if isinstance(m.id, tuple) and m.id[0] == msgid
                 ).string
+
+
+def test_paging_shows_every_message_once(world, login_as):
+    """Page 2 starts right after the last message of page 1 (no message falls between pages);
+    a page number too large for the database is no 500."""
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    for i in range(101):
+        m = Message.create(plan=plan, author=world.coordinator, subject=f"Emne-{i:03d}-x",
+                           body="B")
+        MessageRecipient.create(message=m, person=world.coordinator)
+    seen = []
+    for page in (1, 2, 3):
+        text = client.get(f"/plans/{plan.id}/messages?page={page}").text
+        seen += re.findall(r"Emne-(\d{3})-x", text)
+    assert sorted(seen) == [f"{i:03d}" for i in range(101)]
+    assert client.get(f"/plans/{plan.id}/messages?page={10**30}").status_code == 200
+
+
+def test_unread_count_per_plan(world):
+    from webapp.messages.service import unread_count
+
+    plan = world.plan("valid_consent")
+    guardian = plan.guardians[0]
+    for read_at in (None, None, utcnow()):
+        m = Message.create(plan=plan, author=world.coordinator, subject="S", body="B")
+        MessageRecipient.create(message=m, person=guardian, read_at=read_at)
+    assert unread_count(guardian, plan) == 2
+    assert unread_count(world.coordinator, plan) == 0
+
+
+def test_plan_menu_names_unread_messages_in_constant_queries(app, world):
+    plan = world.plan("valid_consent")
+    guardian = plan.guardians[0]
+    client = app.test_client()
+    sign_in(client, guardian)
+    one = queries_for(client, f"/plans/{plan.id}/timeline")
+    for i in range(3):
+        m = Message.create(plan=plan, author=world.coordinator, subject=f"S{i}", body="B")
+        MessageRecipient.create(message=m, person=guardian)
+    page = client.get(f"/plans/{plan.id}/timeline").text
+    assert ngettext_nn("%(num)d unread message", 3) in page
+    assert queries_for(client, f"/plans/{plan.id}/timeline") == one
+
+
+def ngettext_nn(msgid, num):
+    forms = _catalogue_plural(msgid)
+    return forms[0 if num == 1 else 1].replace("%(num)d", str(num))

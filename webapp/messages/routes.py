@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from peewee import fn
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
@@ -14,6 +13,7 @@ from webapp import policy
 from webapp.audit import add_event
 from webapp.db import immediate
 from webapp.labels import role_label
+from webapp.messages.service import unread_by_plan, unread_count  # noqa: F401 (home page)
 from webapp.models import Message, MessageRecipient, Participant, Person, utcnow
 from webapp.notify import notify
 from webapp.plans.enforce import enforces
@@ -21,6 +21,7 @@ from webapp.plans.forms import CheckboxesField
 
 bp = Blueprint("messages", __name__, url_prefix="/plans/<int:plan_id>/messages")
 PAGE_SIZE = 50
+LAST_PAGE = 100_000  # a larger page number would overflow the database's OFFSET
 
 
 
@@ -50,31 +51,12 @@ class MessageForm(FlaskForm):
             raise ValidationError(_l("Choose only the plan's active participants."))
 
 
-def unread_by_plan(person, plans):
-    """``{plan_id: number of unread messages}`` for ``person`` in ``plans`` (one query)."""
-    ids = [plan.id for plan in plans]
-    if not ids:
-        return {}
-    rows = (
-        Message.select(Message.plan, fn.COUNT(MessageRecipient.id))
-        .join(MessageRecipient, on=(MessageRecipient.message == Message.id))
-        .where(Message.plan.in_(ids) & (MessageRecipient.person == person)
-               & MessageRecipient.read_at.is_null())
-        .group_by(Message.plan)
-        .tuples()
-    )
-    return dict(rows)
-
-
-def unread_count(person, plan):
-    """How many messages in ``plan`` ``person`` has not read (one query)."""
-    return (
-        MessageRecipient.select()
-        .join(Message)
-        .where((Message.plan == plan) & (MessageRecipient.person == person)
-               & MessageRecipient.read_at.is_null())
-        .count()
-    )
+@bp.app_template_global("unread_messages")
+def unread_messages(plan):
+    """For the plan menu: the current person's unread messages in ``plan`` (one query)."""
+    if not current_user.is_authenticated:
+        return 0
+    return unread_count(current_user.id, plan)
 
 
 @bp.route("")
@@ -82,7 +64,7 @@ def unread_count(person, plan):
 def index(plan):
     """The messages and minutes the person received or wrote in this plan, newest first,
     unread marked; 50 a page. Every participant with content access (policy.PLAN_READ)."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=int), 1), LAST_PAGE)
     rows = list(
         Message.select(Message.id, Message.kind, Message.subject, Message.created_at,
                        Person.name.alias("author_name"), MessageRecipient.read_at)
@@ -92,7 +74,8 @@ def index(plan):
                                     & (MessageRecipient.person == current_user.id)))
         .where(Message.plan == plan)
         .order_by(Message.created_at.desc(), Message.id.desc())
-        .paginate(page, PAGE_SIZE + 1)
+        .limit(PAGE_SIZE + 1)  # one more, to know whether there is an older page
+        .offset((page - 1) * PAGE_SIZE)
         .dicts()
     )
     return render_template(
