@@ -1,7 +1,7 @@
 """The timeline (SPEC §3.8): every event of the plan in order, filterable by kind, readable by
 every participant with content access."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, make_response, render_template, request
 from peewee import JOIN
 
 from webapp import policy
@@ -28,7 +28,13 @@ def index(plan):
             [kind for kind, (in_group, _label) in KINDS.items() if in_group == group]))
     else:
         group = ""
-    template = "timeline/_events.html" if request.headers.get("HX-Request") else (
-        "timeline/index.html")
-    return render_template(template, plan=plan, events=list(query.objects()), group=group,
-                           groups=GROUPS, kinds=KINDS, details=DETAILS)
+    # htmx's filter gets the list only; its history restore (Back, with no history cache) swaps
+    # the whole body and so needs the whole page, as does every request without htmx.
+    fragment = request.headers.get("HX-Request") and not request.headers.get(
+        "HX-History-Restore-Request")
+    template = "timeline/_events.html" if fragment else "timeline/index.html"
+    response = make_response(render_template(
+        template, plan=plan, events=list(query.objects()), group=group, groups=GROUPS,
+        kinds=KINDS, details=DETAILS))
+    response.vary.add("HX-Request")
+    return response
