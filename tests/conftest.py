@@ -5,9 +5,11 @@ import contextvars
 import functools
 import os
 import re
+import secrets
 import socket
 import threading
 import time
+from datetime import date
 from email import message_from_bytes
 from email import policy as email_policy
 from html import escape
@@ -19,8 +21,9 @@ from flask.testing import FlaskClient
 from tests import factories
 from webapp import create_app
 from webapp.db import database
-from webapp.extensions import limiter
-from webapp.models import MODELS
+from webapp.extensions import limiter, login_manager
+from webapp.identity import make_synthetic
+from webapp.models import MODELS, AuthSession, Message, Participant
 
 
 @pytest.fixture(scope="session")
@@ -135,6 +138,81 @@ def tr(msgid, language="nn", html=True, **params):
     if params:
         text = text % params
     return escape(text, quote=True) if html else text
+
+
+def sign_in(client, person):
+    """Log a family member in (they log in with a code, not a password): a real server-side
+    session, as ``sessions.start_session`` makes it."""
+    token = secrets.token_urlsafe(32)
+    AuthSession.create(token=token, person=person, method="code")
+    with client.application.test_request_context(environ_base=client.environ_base):
+        ident = login_manager._session_identifier_generator()
+    with client.session_transaction() as session:
+        session["_user_id"] = token
+        session["_fresh"] = True
+        session["_id"] = ident
+    return client
+
+
+# --- What a person does, in one call (shared by the area tests) -------------------------------
+
+NEXT_YEAR = date.today().year + 1
+
+
+def years_ago(years, today=None):
+    """A birth date ``years`` full years before ``today`` (15 January, never a birthday)."""
+    today = today or date.today()
+    return date(today.year - years, 1, 15) if (today.month, today.day) > (1, 15) else date(
+        today.year - years - 1, 1, 15)
+
+
+def answer_inform(client):
+    """The wizard's step 1.1: the family is informed."""
+    response = client.post("/plans/new/inform-family", data={"informed": "y"})
+    assert response.status_code == 302, response.text
+    return response
+
+
+def answer_owner(client, birth=date(2019, 6, 1), name="Test Barn", **extra):
+    """The wizard's step 1.3: the plan owner's (synthetic) identity number and name."""
+    data = {"national_id": make_synthetic(birth), "name": name, **extra}
+    return client.post("/plans/new/plan-owner", data=data)
+
+
+def plan_meeting(client, plan, **data):
+    """Plan a meeting (an evaluation next year by default) with every participant invited and
+    the stafetthaldar taking the minutes; ``data`` overrides the form."""
+    people = list(Participant.select().where(Participant.plan == plan))
+    form = {"kind": "evaluation", "day": f"{NEXT_YEAR}-03-10", "starts": "14:00",
+            "place": "Møterom 2", "invited": [p.id for p in people],
+            "minute_taker": next(p.id for p in people if p.role == "stafetthaldar")}
+    form.update(data)
+    return client.post(f"/plans/{plan.id}/meetings/new", data=form)
+
+
+def start_minutes(client, plan, meeting=None, kind="startup"):
+    """Start minutes for ``meeting`` (``None``: a meeting of ``kind`` held now); the new
+    minutes."""
+    data = {"meeting": meeting.id, "kind": meeting.kind} if meeting else {"meeting": 0,
+                                                                          "kind": kind}
+    response = client.post(f"/plans/{plan.id}/minutes/new", data=data)
+    assert response.status_code == 302, response.text
+    return Message.select().where(Message.kind == Message.MINUTES).order_by(
+        Message.id.desc()).first()
+
+
+@pytest.fixture
+def config(app):
+    """``config(KEY=value)`` changes app settings for one test."""
+    saved = {}
+
+    def set_(**values):
+        for key in values:
+            saved.setdefault(key, app.config.get(key))
+        app.config.update(values)
+
+    yield set_
+    app.config.update(saved)
 
 
 class SmtpInbox:

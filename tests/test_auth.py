@@ -85,7 +85,7 @@ def test_a_deactivated_person_is_logged_out_on_the_next_request(client, world, l
 
 
 def test_a_deactivated_family_member_is_logged_out_too(app, world):
-    from tests.test_consent import sign_in
+    from tests.conftest import sign_in
 
     guardian = factories.family_member("Gunn Føresett", "gunn@test.example")
     client = sign_in(app.test_client(), guardian)

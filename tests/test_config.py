@@ -9,7 +9,8 @@ from webapp.config import DEV_SECRET, ConfigError, from_environment
 INSTANCE = "instance"
 LONG_SECRET = "0123456789abcdef" * 4
 PRODUCTION = {"STAFETTLOGG_ENV": "production", "SECRET_KEY": LONG_SECRET,
-              "SMS_GATEWAY_URL": "https://sms.example/send"}
+              "SMS_GATEWAY_URL": "https://sms.example/send",
+              "PUBLIC_URL": "https://stafettlogg.testvik.example"}
 
 
 def test_development_defaults():
@@ -20,6 +21,9 @@ def test_development_defaults():
     assert config["ALLOW_SYNTHETIC_IDS"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert config["PUBLIC_URL"] == "http://127.0.0.1:5000"  # where ``make run`` serves
+    assert config["MESSAGE_RATE_LIMIT"] == "20 per minute;200 per day"
+    assert config["NOTIFY_WINDOW_MINUTES"] == 15
 
 
 @pytest.mark.parametrize("secret", [None, "", DEV_SECRET, "short", "x" * 31])
@@ -40,6 +44,7 @@ def test_production_with_a_real_secret_key():
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_NAME"].startswith("__Host-")
     assert config["SMS_GATEWAY"] == "http"
+    assert config["PUBLIC_URL"] == "https://stafettlogg.testvik.example"
 
 
 def test_synthetic_ids_in_production_only_when_set_explicitly():
@@ -58,11 +63,36 @@ def test_production_refuses_the_console_sms_gateway_and_a_missing_gateway():
         from_environment(INSTANCE, env)
 
 
+@pytest.mark.parametrize("url", [None, "", "http://stafettlogg.testvik.example",
+                                 "stafettlogg.testvik.example", "https://", "https:///login"])
+def test_production_refuses_a_missing_or_plain_http_public_url(url):
+    """Every e-mail and text message links to PUBLIC_URL: production needs the real https
+    address, not the development default (issue 8 item 2)."""
+    env = dict(PRODUCTION)
+    if url is None:
+        del env["PUBLIC_URL"]
+    else:
+        env["PUBLIC_URL"] = url
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
+        from_environment(INSTANCE, env)
+
+
+@pytest.mark.parametrize("url", ["ftp://stafettlogg.example", "javascript:alert(1)", "/login"])
+def test_a_public_url_that_is_no_web_address_is_refused_in_development_too(url):
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
+        from_environment(INSTANCE, {"PUBLIC_URL": url})
+
+
 def test_settings_come_from_the_environment():
     config = from_environment(INSTANCE, {
         "DATABASE_URL": "postgresql://app@db/stafettlogg", "SESSION_IDLE_MINUTES": "15",
         "LOGIN_RATE_LIMIT": "5 per minute", "SMTP_PORT": "2525", "SMTP_STARTTLS": "yes",
+        "PUBLIC_URL": "https://stafettlogg.testvik.example/",
+        "MESSAGE_RATE_LIMIT": "5 per minute", "NOTIFY_WINDOW_MINUTES": "30",
     })
+    assert config["MESSAGE_RATE_LIMIT"] == "5 per minute"
+    assert config["NOTIFY_WINDOW_MINUTES"] == 30
+    assert config["PUBLIC_URL"] == "https://stafettlogg.testvik.example"  # no double slash
     assert config["DATABASE_URL"] == "postgresql://app@db/stafettlogg"
     assert config["SESSION_IDLE_MINUTES"] == 15
     assert config["LOGIN_RATE_LIMIT"] == "5 per minute"

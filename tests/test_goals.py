@@ -4,9 +4,8 @@ detected, bad input kept, a constant number of queries."""
 
 from datetime import date
 
-from tests.conftest import tr
+from tests.conftest import sign_in, tr
 from tests.querycount import queries_for
-from tests.test_consent import sign_in
 from webapp.models import Activity, Goal, Participant, Plan, TimelineEvent
 from webapp.plainlang import goal_hints, readability
 
@@ -45,6 +44,22 @@ def test_plain_language_fragment_for_htmx(world, login_as):
                            headers={"HX-Request": "true"})
     assert response.status_code == 200 and 'id="plainlang"' in response.text
     assert "<html" not in response.text
+
+
+def test_plain_language_figures_use_the_decimal_comma(world, login_as):
+    """5.3 words per sentence is "5,3" in nynorsk and bokmål (issue 8 item 14)."""
+    text = "Per les. Han et frukost kvar dag. Ho syng ein fin song om morgonen i dag."
+    assert readability(text).average_sentence_length == 5.3  # 16 words, 3 sentences
+    client = login_as(world.coordinator)
+    for language in ("nn", "nb"):
+        client.post("/language", data={"language": language})
+        response = client.post("/plain-language", data={"body": text})
+        figures = tr("%(sentences)s sentences, on average %(average)s words per sentence. "
+                     "Readability (LIX): %(lix)s, %(level)s.", language, sentences=3,
+                     average="5,3", lix=readability(text).lix,
+                     level=tr("very easy", language))
+        assert figures in response.text, language
+        assert "5.3" not in response.text
 
 
 # --- Overview -----------------------------------------------------------------------------------

@@ -4,9 +4,8 @@
 import re
 from datetime import date, datetime, timedelta
 
-from tests.conftest import tr
+from tests.conftest import NEXT_YEAR, plan_meeting, sign_in, start_minutes, tr
 from tests.querycount import queries_for
-from tests.test_consent import sign_in
 from webapp.models import (
     Goal,
     Meeting,
@@ -20,27 +19,16 @@ from webapp.models import (
     utcnow,
 )
 
-NEXT_YEAR = date.today().year + 1
-
 
 def _participants(plan):
     return {p.person_id: p for p in Participant.select().where(Participant.plan == plan)}
-
-
-def _plan_meeting(client, plan, **data):
-    people = _participants(plan)
-    form = {"kind": "evaluation", "day": f"{NEXT_YEAR}-03-10", "starts": "14:00",
-            "place": "Møterom 2", "invited": [p.id for p in people.values()],
-            "minute_taker": next(p.id for p in people.values() if p.role == "stafetthaldar")}
-    form.update(data)
-    return client.post(f"/plans/{plan.id}/meetings/new", data=form)
 
 
 def test_an_evaluation_meeting_is_planned_invited_and_notified(world, login_as):
     plan = world.plan("valid_consent", provider=world.provider)
     client = login_as(world.coordinator)
     assert client.get(f"/plans/{plan.id}/meetings/new").status_code == 200
-    response = _plan_meeting(client, plan)
+    response = plan_meeting(client, plan)
     assert response.status_code == 302, response.text
     meeting = Meeting.get()
     assert meeting.kind == "evaluation" and MeetingInvite.select().count() == 4
@@ -60,11 +48,11 @@ def test_an_evaluation_meeting_is_planned_invited_and_notified(world, login_as):
 def test_meetings_are_refused_before_consent_and_for_a_guardian(app, world, login_as):
     draft = world.plan("consent_sent")
     client = login_as(world.coordinator)
-    assert _plan_meeting(client, draft).status_code == 409
+    assert plan_meeting(client, draft).status_code == 409
     plan = world.plan("valid_consent", owner_name="Anna")
     guardian = app.test_client()
     sign_in(guardian, plan.guardians[0])
-    assert _plan_meeting(guardian, plan).status_code == 403
+    assert plan_meeting(guardian, plan).status_code == 403
     assert Meeting.select().count() == 0 and Message.select().count() == 0
 
 
@@ -72,18 +60,18 @@ def test_bad_meeting_input_is_explained_and_kept(world, login_as):
     plan = world.plan("valid_consent")
     other = world.plan("valid_consent", owner_name="Anna")
     client = login_as(world.coordinator)
-    past = _plan_meeting(client, plan, day="2020-01-01")
+    past = plan_meeting(client, plan, day="2020-01-01")
     assert past.status_code == 422 and tr("The meeting must be in the future.") in past.text
-    bad = _plan_meeting(client, plan, day="31.02.2027", starts="25:99", place="Rom <3>")
+    bad = plan_meeting(client, plan, day="31.02.2027", starts="25:99", place="Rom <3>")
     assert bad.status_code == 422
     assert 'value="31.02.2027"' in bad.text and 'value="25:99"' in bad.text
     assert "Rom &lt;3&gt;" in bad.text
     stranger = _participants(other)[other.guardians[0].id].id
-    outsider = _plan_meeting(client, plan, invited=[stranger], minute_taker=stranger)
+    outsider = plan_meeting(client, plan, invited=[stranger], minute_taker=stranger)
     assert outsider.status_code == 422
     holder = _participants(plan)[world.coordinator.id].id
     guardian = _participants(plan)[plan.guardians[0].id].id
-    not_invited = _plan_meeting(client, plan, invited=[guardian], minute_taker=holder)
+    not_invited = plan_meeting(client, plan, invited=[guardian], minute_taker=holder)
     assert tr("The minute-taker must be one of those invited.") in not_invited.text
     assert Meeting.select().count() == 0
 
@@ -91,7 +79,7 @@ def test_bad_meeting_input_is_explained_and_kept(world, login_as):
 def test_a_meeting_after_midnight_sets_the_norwegian_evaluation_date(world, login_as):
     plan = world.plan("valid_consent")
     client = login_as(world.coordinator)
-    assert _plan_meeting(client, plan, starts="00:30").status_code == 302
+    assert plan_meeting(client, plan, starts="00:30").status_code == 302
     assert Meeting.get().starts_at == datetime(NEXT_YEAR, 3, 9, 23, 30)  # UTC, the day before
     assert Plan.get_by_id(plan.id).next_evaluation == date(NEXT_YEAR, 3, 10)
 
@@ -99,7 +87,7 @@ def test_a_meeting_after_midnight_sets_the_norwegian_evaluation_date(world, logi
 def test_the_first_day_of_year_one_is_in_the_past_not_a_server_error(world, login_as):
     plan = world.plan("valid_consent")
     client = login_as(world.coordinator)
-    response = _plan_meeting(client, plan, day="0001-01-01", starts="00:30")
+    response = plan_meeting(client, plan, day="0001-01-01", starts="00:30")
     assert response.status_code == 422
     assert tr("The meeting must be in the future.") in response.text
     assert 'value="0001-01-01"' in response.text and Meeting.select().count() == 0
@@ -109,19 +97,19 @@ def test_a_start_up_meeting_on_level_two_is_on_level_two(world, login_as):
     plan = world.plan("valid_consent")
     assert plan.bti_level == 1
     client = login_as(world.coordinator)
-    _plan_meeting(client, plan, kind="startup_level2")
+    plan_meeting(client, plan, kind="startup_level2")
     meeting = Meeting.get()
     assert meeting.bti_level == 2
     page = client.get(f"/plans/{plan.id}/meetings/{meeting.id}").text
     heading = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
     assert heading.endswith(tr("BTI level %(level)s", level=2))
-    _plan_meeting(client, plan, kind="evaluation")
+    plan_meeting(client, plan, kind="evaluation")
     assert Meeting.select().order_by(Meeting.id.desc()).first().bti_level == 1
 
 def test_the_calendar_file_has_no_personal_data(world, login_as):
     plan = world.plan("valid_consent", owner_name="Nora Nordmann")
     client = login_as(world.coordinator)
-    _plan_meeting(client, plan, place="Heime hos Nordmann, Storgata 1")
+    plan_meeting(client, plan, place="Heime hos Nordmann, Storgata 1")
     meeting = Meeting.get()
     response = client.get(f"/plans/{plan.id}/meetings/{meeting.id}/calendar-file")
     assert response.status_code == 200 and response.mimetype == "text/calendar"
@@ -140,7 +128,7 @@ def test_the_calendar_file_has_no_personal_data(world, login_as):
 def test_my_meetings_lists_only_plans_with_content_access(world, login_as, app):
     plan = world.plan("valid_consent")
     client = login_as(world.coordinator)
-    _plan_meeting(client, plan)
+    plan_meeting(client, plan)
     assert tr("Evaluation meeting") in client.get("/meetings").text
     leader = app.test_client()
     leader.post("/login", data={"email": world.leader.email,
@@ -173,17 +161,10 @@ def test_calendar_and_my_meetings_queries_do_not_grow(world, login_as):
 # --- Minutes ------------------------------------------------------------------------------------
 
 
-def _start_minutes(client, plan, **data):
-    response = client.post(f"/plans/{plan.id}/minutes/new", data={"meeting": 0,
-                                                                  "kind": "startup", **data})
-    assert response.status_code == 302, response.text
-    return Message.get(Message.kind == Message.MINUTES)
-
-
 def test_minutes_from_the_template_in_nynorsk_and_bokmal(world, login_as):
     plan = world.plan("valid_consent")
     client = login_as(world.coordinator)
-    minutes = _start_minutes(client, plan)
+    minutes = start_minutes(client, plan)
     assert minutes.subject == "Referat frå oppstartsmøte – BTI-nivå 1"
     assert "Barnet sitt eige syn" in minutes.body
     assert MessageRecipient.select().where(MessageRecipient.message == minutes).count() == 3
@@ -199,7 +180,7 @@ def test_minutes_from_the_template_in_nynorsk_and_bokmal(world, login_as):
 def test_autosave_and_a_conflict_keeps_both_texts(app, world, login_as):
     plan = world.plan("valid_consent")
     client = login_as(world.coordinator)
-    minutes = _start_minutes(client, plan)
+    minutes = start_minutes(client, plan)
     save = f"/plans/{plan.id}/minutes/{minutes.id}/save"
     first = client.post(save, data={"body": "Avsnitt ein.", "version": "1"},
                         headers={"HX-Request": "true"})
@@ -226,7 +207,7 @@ def test_minutes_are_refused_before_consent_and_for_a_guardian(app, world, login
     assert client.post(f"/plans/{draft.id}/minutes/new",
                        data={"meeting": 0, "kind": "startup"}).status_code == 409
     plan = world.plan("valid_consent", owner_name="Anna")
-    minutes = _start_minutes(client, plan)
+    minutes = start_minutes(client, plan)
     guardian = app.test_client()
     sign_in(guardian, plan.guardians[0])
     assert guardian.get(f"/plans/{plan.id}/minutes/{minutes.id}").status_code == 200
@@ -241,7 +222,7 @@ def test_the_minute_taker_may_write_the_minutes(app, world, login_as):
     plan = world.plan("valid_consent", provider=world.provider)
     client = login_as(world.coordinator)
     provider = _participants(plan)[world.provider.id]
-    _plan_meeting(client, plan, minute_taker=provider.id)
+    plan_meeting(client, plan, minute_taker=provider.id)
     meeting = Meeting.get()
     taker = app.test_client()
     taker.post("/login", data={"email": world.provider.email,
@@ -255,7 +236,7 @@ def test_the_minute_taker_may_write_the_minutes(app, world, login_as):
 def test_the_display_shows_the_minutes_and_blanks(app, world, login_as):
     plan = world.plan("valid_consent")
     client = login_as(world.coordinator)
-    minutes = _start_minutes(client, plan)
+    minutes = start_minutes(client, plan)
     Goal.create(plan=plan, title="Ada les 15 minutt kvar dag", created_by=world.coordinator)
     client.post(f"/plans/{plan.id}/minutes/{minutes.id}/save",
                 data={"body": "Vi er samde om lesinga.", "version": "1"})
@@ -286,7 +267,7 @@ def test_the_display_shows_the_minutes_and_blanks(app, world, login_as):
 def test_minutes_and_display_queries_do_not_grow_with_minutes(world, login_as):
     plan = world.plan("valid_consent")
     client = login_as(world.coordinator)
-    minutes = _start_minutes(client, plan)
+    minutes = start_minutes(client, plan)
     meeting = minutes.meeting_id
     urls = [f"/plans/{plan.id}/minutes/{minutes.id}/edit",
             f"/plans/{plan.id}/minutes/{minutes.id}",
@@ -304,7 +285,7 @@ def test_an_unchanged_display_poll_is_not_an_audited_read(world, login_as):
 
     plan = world.plan("valid_consent")
     client = login_as(world.coordinator)
-    minutes = _start_minutes(client, plan)
+    minutes = start_minutes(client, plan)
     url = f"/plans/{plan.id}/meetings/{minutes.meeting_id}/display/content"
     first = client.get(url)
     seen = re.search(r'name="seen" value="([0-9a-f]+)"', first.text).group(1)
@@ -325,7 +306,7 @@ def test_an_unchanged_display_poll_is_not_an_audited_read(world, login_as):
 def test_a_double_click_on_blank_screen_keeps_it_blank(world, login_as):
     plan = world.plan("valid_consent")
     client = login_as(world.coordinator)
-    minutes = _start_minutes(client, plan)
+    minutes = start_minutes(client, plan)
     url = f"/plans/{plan.id}/meetings/{minutes.meeting_id}/display/blank"
     for _ in range(2):  # both clicks were sent from the page showing "not blank"
         client.post(url, data={"blank": "1"}, headers={"HX-Request": "true"})

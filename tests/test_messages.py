@@ -4,9 +4,8 @@ without content; and the timeline: every event in order, filterable, every kind 
 import re
 from pathlib import Path
 
-from tests.conftest import tr
+from tests.conftest import sign_in, tr
 from tests.querycount import queries_for
-from tests.test_consent import sign_in
 from webapp.audit import add_event
 from webapp.models import (
     Message,

@@ -47,9 +47,18 @@ def _model_schema(model):
         for f in fields if isinstance(f, peewee.ForeignKeyField)
     }
     indexes = {((f.column_name,), bool(f.unique)) for f in fields if f.unique or f.index}
-    for names, unique in model._meta.indexes:
+    for index in model._meta.indexes:
+        if isinstance(index, peewee.ModelIndex):  # a named (partial) index: Model.add_index
+            indexes.add((tuple(f.column_name for f in index._expressions), index._unique))
+            continue
+        names, unique = index
         indexes.add((tuple(model._meta.fields[name].column_name for name in names), unique))
     return columns, foreign_keys, indexes
+
+
+def _partial_indexes(db, table):
+    """``{name: sql}`` of ``table``'s indexes with a WHERE clause (SQLite keeps their SQL)."""
+    return {i.name: i.sql for i in db.get_indexes(table) if "WHERE" in (i.sql or "").upper()}
 
 
 def _differences(db):
@@ -81,6 +90,63 @@ def test_upgrade_on_an_empty_database_builds_the_models_schema(empty_db):
         cli.upgrade()
     empty_db.connect()
     assert _differences(empty_db) == []
+    empty_db.close()
+
+
+def test_the_upgrade_makes_one_owner_per_plan_a_partial_index(empty_db):
+    """The index is partial: many guardians per plan, one plan owner."""
+    with _bound_to(empty_db):
+        cli.upgrade()
+    empty_db.connect()
+    sql = _partial_indexes(empty_db, "participant")["participant_one_owner_per_plan"]
+    assert "owner" in sql and "plan_id" in sql
+    empty_db.close()
+
+
+def test_migration_003_keeps_one_owner_of_a_plan_that_had_two(empty_db):
+    """Plans made before the constraint may hold the plan owner twice: the upgrade keeps the
+    active one (what named the other now names it) and can then add the index."""
+    with _bound_to(empty_db):
+        empty_db.connect()
+        cli.router().run("002_wizard_draft")
+        run = empty_db.execute_sql
+        run("INSERT INTO municipality (id, name, number, establishment, youth_consent_age) "
+            "VALUES (1, 'M', '0001', 'direct', 15)")
+        run("INSERT INTO service_group (id, municipality_id, name, kind) VALUES (1, 1, 'G', 'k')")
+        run("INSERT INTO unit (id, group_id, municipality_id, name) VALUES (1, 1, 1, 'U')")
+        for pid in (1, 2, 3, 4):
+            run("INSERT INTO person (id, name, is_employee, active, created_at) "
+                f"VALUES ({pid}, 'P{pid}', 0, 1, '2026-01-01')")
+        run("INSERT INTO plan (id, municipality_id, unit_id, owner_name, owner_national_id, "
+            "owner_birth_date, owner_is_pregnant, owner_logs_in, status, bti_level, overview, "
+            "overview_version, created_by_id, created_at, updated_at) VALUES (1, 1, 1, 'Ung', "
+            "'01010912345', '2009-01-01', 0, 1, 'draft', 1, '', 0, 1, '2026-01-01', "
+            "'2026-01-01')")
+        rows = [(10, 1, "stafetthaldar", "active"), (11, 2, "owner", "invited"),
+                (12, 3, "owner", "active"), (13, 4, "guardian", "invited")]
+        for rid, person, role, status in rows:
+            run("INSERT INTO participant (id, plan_id, person_id, role, status, "
+                "shares_parental_responsibility, invited_at) "
+                f"VALUES ({rid}, 1, {person}, '{role}', '{status}', 1, '2026-01-01')")
+        run("INSERT INTO goal (id, plan_id, title, description, position, reached, "
+            "created_by_id, created_at, version) VALUES (1, 1, 'Mål', '', 0, 0, 1, "
+            "'2026-01-01', 1)")
+        run("INSERT INTO activity (id, goal_id, title, \"when\", responsible_id, place, "
+            "description, created_at, version) VALUES (1, 1, 'Tiltak', '', 11, 'home', '', "
+            "'2026-01-01', 1)")
+        empty_db.close()
+        cli.upgrade()
+    empty_db.connect()
+    owners = empty_db.execute_sql(
+        "SELECT id FROM participant WHERE role = 'owner'").fetchall()
+    assert owners == [(12,)]  # the active one
+    assert empty_db.execute_sql("SELECT responsible_id FROM activity").fetchall() == [(12,)]
+    assert empty_db.execute_sql("SELECT count(*) FROM participant").fetchone() == (3,)
+    assert empty_db.execute_sql("SELECT count(*) FROM person").fetchone() == (4,)
+    with pytest.raises(peewee.IntegrityError):
+        run("INSERT INTO participant (id, plan_id, person_id, role, status, "
+            "shares_parental_responsibility, invited_at) "
+            "VALUES (14, 1, 2, 'owner', 'invited', 1, '2026-01-01')")
     empty_db.close()
 
 

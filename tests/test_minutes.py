@@ -8,16 +8,9 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import tr
+from tests.conftest import start_minutes, tr
 from webapp.minutes import templates_text
 from webapp.models import Message, MessageRecipient, Plan
-
-
-def _start(client, plan, kind="startup"):
-    response = client.post(f"/plans/{plan.id}/minutes/new", data={"meeting": 0, "kind": kind})
-    assert response.status_code == 302, response.text
-    return Message.select().where(Message.kind == Message.MINUTES).order_by(
-        Message.id.desc()).first()
 
 
 @pytest.mark.parametrize("language", templates_text.LANGUAGES)
@@ -41,13 +34,13 @@ def test_minutes_are_prefilled_in_the_writers_language(world, login_as):
     plan = world.plan("valid_consent")
     Plan.update(next_evaluation=date(2031, 3, 10)).where(Plan.id == plan.id).execute()
     client = login_as(world.coordinator)
-    nynorsk = _start(client, plan)
+    nynorsk = start_minutes(client, plan)
     assert nynorsk.subject == "Referat frå oppstartsmøte – BTI-nivå 1"
     assert "Til stades\n- Kari Koordinator (stafetthaldar)" in nynorsk.body
     assert f"- {plan.guardians[0].name} (føresett)" in nynorsk.body
     assert "Barnet sitt eige syn" in nynorsk.body and "10. mars 2031" in nynorsk.body
     client.post("/language", data={"language": "nb"})
-    bokmal = _start(client, plan, kind="startup_level2")
+    bokmal = start_minutes(client, plan, kind="startup_level2")
     assert bokmal.subject == "Referat fra oppstartsmøte – BTI-nivå 2"
     assert "Til stede" in bokmal.body and "Barnets eget syn" in bokmal.body
     assert "(foresatt)" in bokmal.body and "Hver tjeneste" in bokmal.body
@@ -61,7 +54,7 @@ def test_minutes_are_prefilled_in_the_writers_language(world, login_as):
 def test_save_and_the_autosave_crossing_is_not_a_conflict(world, login_as):
     plan = world.plan("valid_consent")
     client = login_as(world.coordinator)
-    minutes = _start(client, plan)
+    minutes = start_minutes(client, plan)
     url = f"/plans/{plan.id}/minutes/{minutes.id}"
     # Leaving the box autosaves (version 1 -> 2) while "Save" posts the same text from version 1.
     assert client.post(url + "/save", data={"body": "Avsnitt ein.", "version": "1"},
@@ -78,7 +71,7 @@ def test_save_and_the_autosave_crossing_is_not_a_conflict(world, login_as):
 def test_a_conflict_keeps_both_texts_and_continues_from_either(app, world, login_as):
     plan = world.plan("valid_consent")
     client = login_as(world.coordinator)
-    minutes = _start(client, plan)
+    minutes = start_minutes(client, plan)
     url = f"/plans/{plan.id}/minutes/{minutes.id}"
     client.post(url + "/save", data={"body": "Deira tekst.", "version": "1"})
 
@@ -109,7 +102,7 @@ def test_a_conflict_keeps_both_texts_and_continues_from_either(app, world, login
 def test_the_display_content_has_no_identity_number(world, login_as):
     plan = world.plan("valid_consent")
     client = login_as(world.coordinator)
-    minutes = _start(client, plan)
+    minutes = start_minutes(client, plan)
     url = f"/plans/{plan.id}/meetings/{minutes.meeting_id}/display"
     for page in (client.get(url), client.get(url + "/content")):
         assert page.status_code == 200
@@ -120,7 +113,7 @@ def test_the_display_content_has_no_identity_number(world, login_as):
 def test_an_unchanged_display_is_not_swapped_and_a_change_is(world, login_as):
     plan = world.plan("valid_consent")
     client = login_as(world.coordinator)
-    minutes = _start(client, plan)
+    minutes = start_minutes(client, plan)
     url = f"/plans/{plan.id}/meetings/{minutes.meeting_id}/display"
     page = client.get(url)
     assert 'hx-include="#display-seen"' in page.text

@@ -26,20 +26,6 @@ def fresh(message):
     return OutboxMessage.get_by_id(message.id)
 
 
-@pytest.fixture
-def config(app):
-    """Change app settings for one test."""
-    saved = {}
-
-    def set_(**values):
-        for key in values:
-            saved.setdefault(key, app.config.get(key))
-        app.config.update(values)
-
-    yield set_
-    app.config.update(saved)
-
-
 def test_sender_delivers_email_over_smtp(app, smtp_server):
     person = factories.family_member("Gunn Føresett", "gunn@test.example")
     [message] = notify.notify(person, "invitation")
@@ -50,6 +36,7 @@ def test_sender_delivers_email_over_smtp(app, smtp_server):
     assert mail["From"] == app.config["MAIL_FROM"]
     assert mail["Subject"] == message.subject
     assert mail.get_content().strip() == message.body
+    assert app.config["PUBLIC_URL"] in mail.get_content()  # the link to log in
     row = fresh(message)
     assert row.sent_at is not None and row.attempts == 0 and row.last_error is None
     assert outbox.send_due() == (0, 0)  # sent once only
@@ -188,7 +175,7 @@ def test_no_message_carries_a_name(world, smtp_server):
               factories.family_member("Ylva Ungdom", "ylva@test.example", "+4791234567")]
     for person in people:
         for kind in notify.KINDS:
-            notify.notify(person, kind)
+            notify.notify(person, kind, plan)
         codes.issue(person, codes.LOGIN)
     sent, failed = outbox.send_due(limit=1000)
     assert failed == 0 and sent == OutboxMessage.select().count()
@@ -292,3 +279,27 @@ def test_two_senders_at_once_send_each_message_once(app, smtp_server):
     recipients = [r for m in smtp_server.messages for r in m.recipients]
     assert sorted(recipients) == sorted(f"p{n}@test.example" for n in range(40))
     assert OutboxMessage.select().where(OutboxMessage.sent_at.is_null()).count() == 0
+
+
+def test_an_invitation_links_to_the_configured_public_url(world, login_as, smtp_server, config,
+                                                          http_gateway):
+    """A guardian added on the participants page gets an e-mail (through the real SMTP
+    conversation) and a text message that link to PUBLIC_URL, not to a development address
+    (issue 8 item 2)."""
+    url, gateway = http_gateway
+    config(PUBLIC_URL="https://stafettlogg.testvik.example", SMS_GATEWAY="http",
+           SMS_GATEWAY_URL=url + "/send")
+    plan = world.plan("created", guardians=0)
+    client = login_as(world.coordinator)
+    response = client.post(
+        f"/plans/{plan.id}/participants/new",
+        data={"role": "guardian", "name": "Gunn Føresett", "email": "gunn@test.example",
+              "mobile": "91234567", "shares": "yes"},
+    )
+    assert response.status_code == 302, response.text
+    [mail] = smtp_server.to("gunn@test.example")  # sent after the request, as in development
+    assert "https://stafettlogg.testvik.example" in mail.get_content()
+    [(_path, _auth, _type, sms)] = gateway.received
+    assert "https://stafettlogg.testvik.example" in sms["text"]
+    for text in (mail.get_content(), sms["text"]):
+        assert "127.0.0.1" not in text and "Gunn" not in text

@@ -6,19 +6,25 @@ forms are refused; a passive plan (consent withdrawn) closes the content to serv
 
 Adding a route: add ``endpoint: action`` to ``ROUTES``; a new URL parameter needs an entry in
 ``PARAMS`` and an object in ``_contents()``; a view that also checks the object (so an allowed
-role may still get 403/404/409) goes in ``OBJECT_CHECKS`` with the reason.
+role may still get 403) goes in ``OBJECT_CHECKS`` with the roles it lets through and the reason;
+``_contents()`` must hold an object that lets them through (those roles must get 2xx/3xx).
 
 A new route without an entry in ``ROUTES`` fails ``test_every_route_is_in_the_matrix``;
 ``test_a_route_without_policy_or_entry_is_reported`` shows that on a route added for the test.
 """
 
+import os
 import re
+import secrets
 
 import pytest
 
 from tests import factories
-from tests.test_consent import sign_in
-from webapp import policy
+from tests.conftest import sign_in
+from webapp import guards, policy
+from webapp.archive import service as archive_service
+from webapp.consent import scans
+from webapp.consent import service as consent_service
 from webapp.models import (
     Activity,
     Consent,
@@ -27,13 +33,22 @@ from webapp.models import (
     Message,
     MessageRecipient,
     Participant,
+    PlanArchive,
     Signature,
+    Transfer,
+    Unit,
     utcnow,
 )
 
 P = policy
 # Every endpoint and the action its view declares (webapp/policy.py).
 ROUTES = {
+    "archive.archive_plan": P.PLAN_MANAGE,
+    "archive.close_plan": P.PLAN_MANAGE,
+    "archive.delete_plan": P.PLAN_DISPOSE,
+    "archive.download": P.PLAN_READ,
+    "archive.index": P.PLAN_READ,
+    "archive.reopen_plan": P.PLAN_MANAGE,
     "auth.code_login_start": P.PUBLIC,
     "auth.code_login_verify": P.PUBLIC,
     "auth.login": P.PUBLIC,
@@ -51,15 +66,25 @@ ROUTES = {
     "consent.sign": P.CONSENT_DECIDE,
     "consent.withdraw": P.CONSENT_DECIDE,
     "dev.outbox": P.DEVELOPMENT,
+    "display.content": P.DISPLAY,
+    "display.end_pairing": P.PLAN_MANAGE,
+    "display.pair": P.PUBLIC,
+    "display.projector": P.PLAN_MANAGE,
+    "display.screen": P.DISPLAY,
+    "display.start_pairing": P.PLAN_MANAGE,
     "goals.edit_activity": P.PLAN_MANAGE,
     "goals.edit_goal": P.PLAN_MANAGE,
     "goals.index": P.PLAN_READ,
     "goals.new_activity": P.PLAN_MANAGE,
     "goals.new_goal": P.PLAN_MANAGE,
+    "main.favicon": P.PUBLIC,
     "main.home": P.AUTHENTICATED,
     "main.plain_language": P.AUTHENTICATED,
     "main.set_language": P.PUBLIC,
     "meetings.calendar": P.PLAN_READ,
+    "meetings.evaluation": P.PLAN_MANAGE,
+    "meetings.record_outcome": P.PLAN_MANAGE,
+    "meetings.status": P.PLAN_READ,
     "meetings.ics": P.PLAN_READ,
     "meetings.mine": P.AUTHENTICATED,
     "meetings.new_meeting": P.PLAN_MANAGE,
@@ -77,7 +102,9 @@ ROUTES = {
     "overview.edit": P.PLAN_MANAGE,
     "overview.show": P.PLAN_READ,
     "participants.add_participant": P.PLAN_MANAGE,
+    "participants.hand_over": P.PLAN_MANAGE,
     "participants.index": P.PLAN_READ,
+    "participants.remove_participant": P.PLAN_MANAGE,
     "plans.ask_owner_login": P.CREATE_PLAN,
     "plans.check_answers": P.CREATE_PLAN,
     "plans.choose_stafetthaldar": P.CREATE_PLAN,
@@ -90,24 +117,28 @@ ROUTES = {
     "plans.show": P.PLAN_METADATA,
     "plans.start_wizard": P.CREATE_PLAN,
     "timeline.index": P.PLAN_READ,
+    "transfers.answer": P.TRANSFER_ANSWER,
+    "transfers.propose": P.PLAN_METADATA,
+    "transfers.withdraw": P.PLAN_METADATA,
 }
 
-# Views that check the object as well as the plan (the policy lets the role in, the data may
-# still say no): a role the action allows may get 403/404/409 there, never a login page.
+# Views that check the object as well as the plan: the roles the object check lets through on
+# plan A's objects (``_contents`` gives each view an object that passes for them), and why the
+# others the action allows still get 403. Every other view answers everyone its action allows.
 OBJECT_CHECKS = {
-    "consent.sign": "only a signer with a signature still pending",
-    "consent.send_code": "only a signer of this version",
-    "consent.record_paper": "only a signature still pending",
-    "consent.paper_scan": "only a signature with a scan",
-    "minutes.edit": "the stafetthaldar or the meeting's minute-taker (policy.may_write_minutes)",
-    "minutes.new": "the stafetthaldar or a minute-taker (policy.may_write_minutes)",
-    "minutes.save": "the stafetthaldar or the meeting's minute-taker (policy.may_write_minutes)",
+    "minutes.edit": ({"stafetthaldar"}, "the stafetthaldar or the meeting's minute-taker"),
+    "minutes.new": ({"stafetthaldar"}, "the stafetthaldar or a minute-taker"),
+    "minutes.save": ({"stafetthaldar"}, "the stafetthaldar or the meeting's minute-taker"),
+    "transfers.propose": ({"stafetthaldar", "unit_leader"},
+                          "the stafetthaldar or the leader of the plan's unit"),
+    "transfers.withdraw": ({"stafetthaldar", "unit_leader"},
+                           "the stafetthaldar or the leader of the plan's unit"),
 }
 
 # Who holds each action on plan A (valid consent, active) — SPEC §2 and webapp/policy.py.
 ROLES = ("anonymous", "family_without_plan", "guardian", "stafetthaldar", "provider",
          "unit_leader", "group_admin", "other_coordinator", "foreign_coordinator",
-         "unit_employee")
+         "unit_employee", "receiving_leader")
 CONTENT = {"guardian", "stafetthaldar", "provider"}
 ALLOWED_ON_A = {
     P.PLAN_METADATA: CONTENT | {"unit_leader", "group_admin"},
@@ -115,15 +146,22 @@ ALLOWED_ON_A = {
     P.PLAN_CONTRIBUTE: CONTENT,
     P.PLAN_MANAGE: {"stafetthaldar"},
     P.CONSENT_DECIDE: {"guardian"},
+    P.PLAN_DISPOSE: {"stafetthaldar"},
 }
 EMPLOYEES = {"stafetthaldar", "provider", "unit_leader", "group_admin", "other_coordinator",
-             "foreign_coordinator", "unit_employee"}
+             "foreign_coordinator", "unit_employee", "receiving_leader"}
 ALLOWED = {
     P.PUBLIC: set(ROLES),
     P.DEVELOPMENT: set(ROLES),  # in development, from this machine (404 otherwise)
+    # The paired display is no role's: without a display session everyone is sent to the
+    # pairing page (not the login). What a display session opens: tests/test_display.py.
+    P.DISPLAY: set(ROLES),
     P.AUTHENTICATED: set(ROLES) - {"anonymous"},
     P.EMPLOYEE: EMPLOYEES,
-    P.CREATE_PLAN: {"stafetthaldar", "unit_leader", "other_coordinator", "foreign_coordinator"},
+    P.CREATE_PLAN: {"stafetthaldar", "unit_leader", "other_coordinator", "foreign_coordinator",
+                    "receiving_leader"},
+    # Plan A's waiting transfer goes to Pære barnehage: only its leader answers it.
+    P.TRANSFER_ANSWER: {"receiving_leader"},
 }
 
 KEBAB = re.compile(r"^[a-z0-9/.\-]*$")
@@ -175,9 +213,9 @@ def test_a_route_without_policy_or_entry_is_reported(app):
     fresh.add_url_rule("/plans/<int:plan_id>/unguarded-page", "plans.unguarded",
                        lambda plan_id: "open to all")
     fresh.add_url_rule("/plans/<int:plan_id>/guarded-page", "plans.guarded",
-                       policy.requires_plan(P.PLAN_READ)(lambda plan: "read"))
+                       guards.requires_plan(P.PLAN_READ)(lambda plan: "read"))
     fresh.add_url_rule("/plans/<plan_id>/New_Page", "plans.badly_named",
-                       policy.requires_plan(P.PLAN_READ)(lambda plan: "read"))
+                       guards.requires_plan(P.PLAN_READ)(lambda plan: "read"))
     table = {**ROUTES, "plans.badly_named": P.PLAN_READ, "overview.show": P.PLAN_METADATA}
     assert sorted(route_problems(fresh, table)) == sorted([
         "plans.unguarded: no access policy (decorate it from webapp.policy)",
@@ -197,13 +235,15 @@ def test_a_route_without_policy_or_entry_is_reported(app):
 # How each URL parameter is filled in, from the objects of one plan (``_contents``). A route with
 # a parameter not listed here fails the role test with a message naming it.
 PARAMS = {
-    "consent_id": lambda o: o["consent"].id,  # the plan's valid consent
-    "signature_id": lambda o: o["signature"].id,  # the first guardian's signature on it
-    "person_id": lambda o: o["guardian"].id,  # a signer of the consent (the first guardian)
+    "consent_id": lambda o: o["update"].id,  # an update of the consent, out for signing
+    "signature_id": lambda o: o["signature"].id,  # a paper signature with its scan
+    "person_id": lambda o: o["guardian"].id,  # who the update still waits for (first guardian)
     "goal_id": lambda o: o["goal"].id,
     "activity_id": lambda o: o["activity"].id,  # an activity of that goal
     "meeting_id": lambda o: o["meeting"].id,
     "message_id": lambda o: o["minutes"].id,  # minutes, also a message to every participant
+    "participant_id": lambda o: o["participant"].id,  # the first guardian's participation
+    "transfer_id": lambda o: o["transfer"].id,  # a transfer waiting for Pære barnehage's leader
 }
 
 
@@ -219,10 +259,34 @@ def _contents(plan):
     for participant in Participant.select().where(Participant.plan == plan):
         MessageRecipient.create(message=minutes, person=participant.person)
     consent = Consent.get(Consent.plan == plan)
+    # The second guardian signed on paper, and the scan is kept (consent.paper_scan).
     signature = Signature.get((Signature.consent == consent)
-                              & (Signature.person == plan.guardians[0]))
-    return {"consent": consent, "signature": signature, "guardian": plan.guardians[0],
-            "goal": goal, "activity": activity, "meeting": meeting, "minutes": minutes}
+                              & (Signature.person == plan.guardians[1]))
+    signature.method, signature.paper_file = "paper", f"{secrets.token_hex(16)}.pdf"
+    signature.save()
+    with open(os.path.join(scans.uploads_dir(), signature.paper_file), "wb") as scan:
+        scan.write(b"%PDF-1.4\n")
+    # An update waits for the first guardian (consent.sign, consent.record_paper).
+    update = Consent.create(plan=plan, version=2, text="Samtykke, versjon 2.",
+                            created_by=holder.person, status=Consent.SENT, sent_at=utcnow())
+    Signature.create(consent=update, person=plan.guardians[0])
+    update.seal = consent_service.seal_for(update, consent_service.signatures_of([update])[
+        update.id], [])
+    update.save()
+    participant = Participant.get((Participant.plan == plan)
+                                  & (Participant.person == plan.guardians[0]))
+    # A stored archive PDF (archive.download serves the plan's latest one).
+    archive = PlanArchive.create(plan=plan, file_name=f"{secrets.token_hex(16)}.pdf",
+                                 sha256="0" * 64, size=9, created_by=holder.person)
+    with open(archive_service.archive_path(archive), "wb") as stored:
+        stored.write(b"%PDF-1.4\n")
+    # A transfer to Pære barnehage waits for its leader (transfers.answer).
+    transfer = Transfer.create(plan=plan, from_unit=plan.unit_id,
+                               to_unit=Unit.get(Unit.name == "Pære barnehage"),
+                               proposed_by=holder.person)
+    return {"consent": consent, "update": update, "signature": signature,
+            "guardian": plan.guardians[0], "participant": participant, "goal": goal,
+            "activity": activity, "meeting": meeting, "minutes": minutes, "transfer": transfer}
 
 
 def _build(world):
@@ -242,6 +306,7 @@ def _build(world):
         "other_coordinator": world.other_coordinator,
         "foreign_coordinator": world.foreign_coordinator,
         "unit_employee": world.employee,
+        "receiving_leader": world.other_leader,
     }
     return a, b, {a.id: _contents(a), b.id: _contents(b)}, people
 
@@ -294,12 +359,15 @@ def _refused_as(response, role, may_know_plan):
     return response.status_code == (403 if may_know_plan else 404)
 
 
-def _allowed(response, endpoint):
+def _allowed(response, endpoint, role):
+    """What the action allows: the page (or a redirect that is not to the login), except a 403
+    where the view's object check does not let ``role`` through (``OBJECT_CHECKS``)."""
+    passes, _reason = OBJECT_CHECKS.get(endpoint, (None, ""))
+    if passes is not None and role not in passes:
+        return response.status_code == 403
     if response.status_code == 302:
         return "/login?" not in response.headers["Location"] and not response.headers[
             "Location"].endswith("/login")
-    if endpoint in OBJECT_CHECKS:
-        return response.status_code not in (401, 500)
     return response.status_code not in (401, 403, 404, 500)
 
 
@@ -347,7 +415,7 @@ def test_each_role_gets_what_the_policy_says(app, world, role):
         url = _url(rule, plan or a, objects)
         response = client.open(url, method=method, data={})
         if allowed:
-            ok = _allowed(response, rule.endpoint)
+            ok = _allowed(response, rule.endpoint, role)
         elif plan is None and ROUTES[rule.endpoint] in ALLOWED:
             ok = _refused_non_plan(response, role)
         else:
@@ -370,6 +438,7 @@ ALLOWED_ON_PASSIVE = {
     P.PLAN_CONTRIBUTE: set(),
     P.PLAN_MANAGE: {"stafetthaldar"},
     P.CONSENT_DECIDE: {"guardian"},
+    P.PLAN_DISPOSE: {"stafetthaldar"},
 }
 
 
@@ -390,7 +459,7 @@ def test_withdrawn_consent_closes_the_content_to_services(app, world, role):
         if action == P.PLAN_CONTRIBUTE and role in CONTENT - {"provider"}:
             ok = response.status_code in (403, 409)  # known plan, no writing while passive
         elif allowed:
-            ok = _allowed(response, rule.endpoint)
+            ok = _allowed(response, rule.endpoint, role)
         else:
             ok = _refused_as(response, role, may_know_plan=True)
         if not ok:
@@ -508,3 +577,153 @@ def test_form_fields_naming_another_plans_people_or_meetings_are_refused(app, wo
             wrong.append(f"{name}: {response.status_code}")
     assert wrong == []
     assert _changes(before, _fingerprint()) == []
+
+
+# --- Consent narrowing (SPEC §4): access follows the services the valid consent names ---------
+
+
+def _narrow(world, plan, how):
+    """Plan A's consent names PPT and the health station; then it is narrowed ``how``:
+    ``withdrawn`` (the family withdraws it), ``new_version`` (a new valid version names only the
+    health station), or ``withdrawn_then_new_version`` (issue 8's story: withdrawn, then a new
+    version names only the health station). Returns the health station's provider."""
+    from webapp.consent import service as consent_service
+    from webapp.models import ConsentService, Membership, Plan, ServiceGroup, Unit
+
+    group = ServiceGroup.create(municipality=world.town, name="Helsestasjon",
+                                kind="health_station")
+    station = Unit.create(group=group, municipality=world.town, name="Helsestasjonen Testvik")
+    nurse = factories.employee("Hanne Helsesjukepleiar", "hanne@test.example", world.town,
+                               station, Membership.EMPLOYEE)
+    Participant.create(plan=plan, person=nurse, role=Participant.SERVICE_PROVIDER, unit=station,
+                       status=Participant.ACTIVE)
+    MessageRecipient.create(message=Message.get((Message.plan == plan)
+                                                & (Message.kind == Message.MINUTES)),
+                            person=nurse)
+    first = Consent.get((Consent.plan == plan) & (Consent.version == 1))
+    ConsentService.create(consent=first, unit=station)
+    if how.startswith("withdrawn"):
+        assert consent_service.withdraw(plan, plan.guardians[0])
+    if how.endswith("new_version"):
+        if how == "new_version":
+            Consent.update(status=Consent.SUPERSEDED).where(Consent.id == first.id).execute()
+        Consent.update(status=Consent.SUPERSEDED).where(
+            (Consent.plan == plan) & (Consent.status == Consent.SENT)).execute()
+        second = Consent.create(plan=plan, version=3, text="Samtykke v3",
+                                created_by=first.created_by, status=Consent.VALID,
+                                sent_at=utcnow(), valid_at=utcnow())
+        ConsentService.create(consent=second, unit=station)
+        Plan.update(status=Plan.ACTIVE).where(Plan.id == plan.id).execute()
+    return nurse
+
+
+NARROWINGS = ("withdrawn", "new_version", "withdrawn_then_new_version")
+
+
+@pytest.mark.parametrize("how", NARROWINGS)
+def test_consent_narrowing_closes_every_plan_route_to_the_removed_service(app, world, how):
+    """Once the valid consent no longer names PPT, the PPT employee gets 404 on every plan
+    route (GET and POST), at once, and the plan is gone from their "my plans"; the health
+    station, still named, keeps reading — unless the consent was withdrawn outright."""
+    a, _b, objects, people = _build(world)
+    nurse = _narrow(world, a, how)
+    still_named = how != "withdrawn"
+    wrong = []
+    for person, keeps in ((people["provider"], False), (nurse, still_named)):
+        client = app.test_client()
+        _log_in(client, person)
+        for rule in app.url_map.iter_rules():
+            if "<int:plan_id>" not in rule.rule:
+                continue
+            action = ROUTES[rule.endpoint]
+            for method in sorted(rule.methods & {"GET", "POST"}):
+                if keeps and method == "POST":
+                    continue  # an allowed POST would change the world
+                response = client.open(_url(rule, a, objects), method=method, data={})
+                allowed = keeps and action in (P.PLAN_METADATA, P.PLAN_READ, P.PLAN_CONTRIBUTE)
+                # Still named: a known plan, so what the role may not do is a 403.
+                ok = (_allowed(response, rule.endpoint, "provider") if allowed
+                      else response.status_code == (403 if keeps else 404))
+                if not ok:
+                    wrong.append(f"{person.name}: {method} {rule.endpoint} -> "
+                                 f"{response.status_code} (expected "
+                                 f"{'allowed' if allowed else '404'})")
+        home = client.get("/").get_data(as_text=True)
+        if (a.owner_name in home) != keeps:
+            wrong.append(f"{person.name}: my plans {'lacks' if keeps else 'lists'} the plan")
+    assert wrong == [], f"{how}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("how", NARROWINGS)
+def test_the_participant_list_shows_that_a_removed_service_has_no_access(app, world, how):
+    from tests.conftest import tr
+
+    a, _b, _objects, _people = _build(world)
+    _narrow(world, a, how)
+    client = app.test_client()
+    _log_in(client, world.coordinator)
+    page = client.get(f"/plans/{a.id}/participants").get_data(as_text=True)
+    status = dict(re.findall(r"<tr>\s*<td>([^<]*)</td>\s*<td>.*?</td>\s*<td>([^<]*)</td>", page,
+                             re.S))
+    ended = tr("Access ended: the valid consent does not name this service")
+    assert status[world.provider.name] == ended
+    assert status["Hanne Helsesjukepleiar"] == (ended if how == "withdrawn" else tr("Active"))
+
+
+# --- What the pages offer (issue 8): no link to a page that refuses the person -------------------
+
+HREF = re.compile(r'<a [^>]*href="(/[^"#]*)"')
+
+
+@pytest.mark.parametrize("state", ["valid_consent", "consent_sent", "withdrawn"])
+@pytest.mark.parametrize("role", ["guardian", "stafetthaldar", "provider", "unit_leader"])
+def test_no_page_links_to_what_the_person_may_not_do(app, world, role, state):
+    """Every plan page the role may open, on a plan in ``state``: each link it shows opens for
+    that role (no 403, 404 or 409 behind a link: the policy decides, the template asks)."""
+    from html import unescape
+
+    from webapp.models import Plan
+
+    a, _b, objects, people = _build(world)
+    if state != "valid_consent":
+        Consent.update(status={"consent_sent": Consent.SENT, "withdrawn": Consent.WITHDRAWN}[
+            state]).where(Consent.plan == a).execute()
+        a.status = Plan.DRAFT if state == "consent_sent" else Plan.PASSIVE
+        a.save()
+    client = app.test_client()
+    _log_in(client, people[role])
+    pages, links = set(), {}
+    for rule in app.url_map.iter_rules():
+        if "<int:plan_id>" in rule.rule and "GET" in rule.methods:
+            url = _url(rule, a, objects)
+            response = client.get(url)
+            if response.status_code == 200 and response.mimetype == "text/html":
+                pages.add(url)
+                for href in HREF.findall(response.get_data(as_text=True)):
+                    links.setdefault(unescape(href).split("?")[0], url)
+    wrong = []
+    for href, page in sorted(links.items()):
+        if href.startswith("/static/") or href in ("/logout",):
+            continue
+        status = client.get(href).status_code
+        if status in (403, 404, 409):
+            wrong.append(f"{page} links to {href} -> {status}")
+    # A service reads only on a valid consent; everyone else opens some page in every state.
+    assert bool(pages) == (role != "provider" or state == "valid_consent"), role
+    assert wrong == [], f"{role} on a plan with {state}:\n" + "\n".join(wrong)
+
+
+def test_only_those_who_can_take_the_next_step_are_sent_to_it(app, world):
+    """The plan page's "Go to the step" is the stafetthaldar's; a guardian or a service reads
+    the same checklist without a button to a page that is not theirs (issue 8)."""
+    from tests.conftest import tr
+
+    a, _b, _objects, people = _build(world)
+    button = tr("Go to the step")
+    seen = {}
+    for role in ("stafetthaldar", "guardian", "provider"):
+        client = app.test_client()
+        _log_in(client, people[role])
+        page = client.get(f"/plans/{a.id}").get_data(as_text=True)
+        seen[role] = button in page and tr("Next step") in page
+    assert seen == {"stafetthaldar": True, "guardian": False, "provider": False}

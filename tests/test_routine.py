@@ -44,7 +44,20 @@ BLOCKS = [
     ("send_consent", ACTIVE_CONSENTERS, ANSWERED, routine.PLAN_EXISTS),
     ("send_consent", ACTIVE_CONSENTERS, CREATED, routine.CONSENTERS_ADDED),
     ("send_consent", ACTIVE_CONSENTERS, INVITED, routine.CONSENTERS_ACTIVE),
-    # §3.2: nothing is written before the consent is valid, nor after archiving.
+    # §3.1.5: one plan owner per plan; a participant added by mistake goes before consent.
+    ("add_owner", replace(CREATED, owner_age=16), replace(CREATED, owner_age=16,
+                                                         owner_added=True),
+     routine.OWNER_NOT_ADDED),
+    ("remove_participant", ACTIVE_CONSENTERS, replace(SENT, consent_ever_sent=True),
+     routine.CONSENT_NOT_YET_SENT),
+    ("remove_participant", ACTIVE_CONSENTERS,
+     replace(ACTIVE_CONSENTERS, consent_ever_sent=True, consent_withdrawn=True),
+     routine.CONSENT_NOT_YET_SENT),
+    # §3.4: services come in on a valid consent that names them, said in the step's own words.
+    ("invite_service", replace(VALID, consent_names_services=True), SENT,
+     routine.CONSENT_VALID_TO_INVITE),
+    # §3.2: nothing is written before the consent is valid, nor in a passive (consent
+    # withdrawn), closed or archived plan — each with its own reason.
     *[
         (action, VALID, blocked, requirement)
         for action in ("write_overview", "write_minutes", "write_goal", "write_activity",
@@ -52,7 +65,9 @@ BLOCKS = [
         for blocked, requirement in (
             (CREATED, routine.CONSENT_VALID),
             (SENT, routine.CONSENT_VALID),
-            (replace(SENT, consent_withdrawn=True, status="passive"), routine.CONSENT_VALID),
+            (replace(SENT, consent_withdrawn=True, status="passive"), routine.NOT_PASSIVE),
+            (replace(VALID, status="passive"), routine.NOT_PASSIVE),
+            (replace(VALID, status="closed"), routine.NOT_CLOSED),
             (replace(VALID, archived=True), routine.NOT_ARCHIVED),
         )
     ],
@@ -210,3 +225,58 @@ def test_every_text_is_translatable():
     not_lazy = [name for name, text in texts.items()
                 if not isinstance(text, LazyString) or not text._args[0].strip()]
     assert not_lazy == []
+
+
+def test_a_closed_or_passive_plan_has_no_next_step_in_filling_in():
+    """Issue 8 item 7: a closed plan showed "Next step: 2.1". Its next step is archiving; a
+    plan whose consent was withdrawn is opened again by a new consent."""
+    filled = replace(VALID, consent_ever_sent=True)
+    closed = replace(filled, status="closed")
+    assert routine.next_step(closed).id == "archive"
+    reasons = _reasons(closed)
+    for step in ("overview", "minutes", "goals", "evaluation-meeting"):
+        assert _states(closed)[step] == "blocked", step
+        assert reasons[step] is routine.NOT_CLOSED.unblock, step
+    withdrawn = replace(filled, status="passive", consent_valid=False, consent_sent=False,
+                        consent_withdrawn=True)
+    assert routine.next_step(withdrawn).id == "send-consent"
+    for step in ("overview", "hand-over", "transfer-unit"):
+        assert _reasons(withdrawn)[step] is routine.NOT_PASSIVE.unblock, step
+    ended = replace(filled, status="passive", outcome="goals_reached")  # SPEC §3.3.2 a
+    assert routine.next_step(ended).id == "archive"
+
+
+def test_the_pages_for_adding_participants_follow_the_consent():
+    assert routine.adding_step(INVITED).id == "add-consenters"
+    assert routine.adding_step(VALID).id == "invite-services"
+
+
+EVALUATED = replace(VALID, overview_written=True, minutes=1, goals=1, activities=1,
+                    evaluation_planned=True)
+
+
+@pytest.mark.parametrize("facts, done", [
+    (EVALUATED, False),
+    # Minutes started for a meeting that has not taken place: not done (issue 8 item 5).
+    (replace(EVALUATED, evaluation_minutes=True), False),
+    (replace(EVALUATED, evaluation_held=True), False),  # held, no minutes yet
+    (replace(EVALUATED, evaluation_held=True, evaluation_minutes=True), True),
+    (replace(EVALUATED, outcome="continue"), True),
+])
+def test_the_evaluation_minutes_are_done_when_the_meeting_was_held_and_minuted(facts, done):
+    assert (_states(facts)["evaluation-minutes"] == "done") is done
+
+
+def test_an_outcome_is_recorded_after_the_meeting_was_held_and_minuted():
+    assert not routine.allowed("record_outcome", replace(EVALUATED, evaluation_minutes=True))
+    assert routine.allowed("record_outcome", replace(EVALUATED, evaluation_minutes=True,
+                                                     evaluation_held=True))
+
+
+def test_each_meeting_kind_has_the_step_of_its_minutes():
+    """Issue 8 item 5: the minutes pages show the routine step of the meeting's kind."""
+    from webapp.minutes.templates_text import KINDS
+
+    assert {kind: routine.minutes_step(kind).number for kind in KINDS} == {
+        "startup": "2.2", "evaluation": "3.1", "startup_level2": "5", "startup_level3": "5"}
+    assert routine.minutes_step(None).id == "minutes"

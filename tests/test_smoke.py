@@ -24,3 +24,20 @@ def test_two_clients_in_one_test_are_two_people(app, world, login_as):
     second = app.test_client()
     assert second.get("/").status_code == 302  # not logged in
     assert first.get("/").status_code == 200
+
+
+def test_every_page_names_its_icon_and_favicon_ico_is_served(client):
+    """No 404 in the browser's console for the icon (issue 8 item 14): pages link the SVG
+    icon, and /favicon.ico answers anyone with an icon too."""
+    import re
+
+    page = client.get("/login").text
+    link = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page)
+    assert link, "no icon link in the page head"
+    svg = client.get(link.group(1))
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert svg.data.startswith(b"<svg")
+    ico = client.get("/favicon.ico")
+    assert ico.status_code == 200
+    assert ico.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+    assert ico.data[:4] == b"\x00\x00\x01\x00"  # an ICO file's header

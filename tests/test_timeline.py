@@ -3,8 +3,7 @@ JavaScript, and htmx's history restore gets the whole page."""
 
 from datetime import datetime
 
-from tests.conftest import tr
-from tests.test_consent import sign_in
+from tests.conftest import sign_in, tr
 from webapp.audit import add_event
 from webapp.models import TimelineEvent
 

@@ -5,8 +5,7 @@ re-checked on the server for direct POSTs."""
 from datetime import date
 
 from tests import factories
-from tests.conftest import tr
-from webapp.identity import make_synthetic
+from tests.conftest import answer_inform, answer_owner, tr, years_ago
 from webapp.models import (
     ESTABLISH_LEADER,
     Municipality,
@@ -19,26 +18,9 @@ from webapp.models import (
 )
 
 
-def _years_ago(years, today=None):
-    today = today or date.today()
-    return date(today.year - years, 1, 15) if (today.month, today.day) > (1, 15) else date(
-        today.year - years - 1, 1, 15)
-
-
-def _answer_inform(client):
-    response = client.post("/plans/new/inform-family", data={"informed": "y"})
-    assert response.status_code == 302, response.text
-    return response
-
-
-def _answer_owner(client, birth=date(2019, 6, 1), name="Test Barn", **extra):
-    data = {"national_id": make_synthetic(birth), "name": name, **extra}
-    return client.post("/plans/new/plan-owner", data=data)
-
-
 def _walk_to_check(client, birth=date(2019, 6, 1)):
-    _answer_inform(client)
-    assert _answer_owner(client, birth).status_code == 302
+    answer_inform(client)
+    assert answer_owner(client, birth).status_code == 302
     response = client.post("/plans/new/owner-login", data={"logs_in": "no"})
     assert response.headers["Location"].endswith("/plans/new/check"), response.text
 
@@ -73,8 +55,8 @@ def test_a_coordinator_creates_a_plan_and_becomes_its_stafetthaldar(world, login
 
 def test_the_wizard_can_be_left_and_resumed(world, login_as):
     client = login_as(world.coordinator)
-    _answer_inform(client)
-    assert _answer_owner(client, name="Åse Ødegård").status_code == 302
+    answer_inform(client)
+    assert answer_owner(client, name="Åse Ødegård").status_code == 302
     client.post("/logout")
 
     client = login_as(world.coordinator)
@@ -101,7 +83,7 @@ def test_the_family_must_be_informed(world, login_as):
 
 def test_an_invalid_identity_number_is_explained_and_kept(world, login_as):
     client = login_as(world.coordinator)
-    _answer_inform(client)
+    answer_inform(client)
     response = client.post("/plans/new/plan-owner",
                            data={"national_id": "12345678901", "name": "Test Barn"})
     assert response.status_code == 422
@@ -118,8 +100,8 @@ def test_an_invalid_identity_number_is_explained_and_kept(world, login_as):
 
 def test_script_in_a_name_is_refused_and_kept_escaped(world, login_as):
     client = login_as(world.coordinator)
-    _answer_inform(client)
-    response = _answer_owner(client, name="<script>alert(1)</script>")
+    answer_inform(client)
+    response = answer_owner(client, name="<script>alert(1)</script>")
     assert response.status_code == 422
     # Flask-Babel marks lazy strings safe: the fixed message is not escaped, the name is.
     assert tr("A name cannot contain the characters < or >.", html=False) in response.text
@@ -129,8 +111,8 @@ def test_script_in_a_name_is_refused_and_kept_escaped(world, login_as):
 
 def test_a_14_year_old_marked_as_logging_in_is_refused(world, login_as):
     client = login_as(world.coordinator)
-    _answer_inform(client)
-    assert _answer_owner(client, birth=_years_ago(14)).status_code == 302
+    answer_inform(client)
+    assert answer_owner(client, birth=years_ago(14)).status_code == 302
     response = client.post("/plans/new/owner-login",
                            data={"logs_in": "yes", "mobile": "41234567"})
     assert response.status_code == 422
@@ -143,8 +125,8 @@ def test_a_14_year_old_marked_as_logging_in_is_refused(world, login_as):
 
 def test_a_15_year_old_needs_contact_details(world, login_as):
     client = login_as(world.coordinator)
-    _answer_inform(client)
-    assert _answer_owner(client, birth=_years_ago(15)).status_code == 302
+    answer_inform(client)
+    assert answer_owner(client, birth=years_ago(15)).status_code == 302
     response = client.post("/plans/new/owner-login", data={"logs_in": "yes"})
     assert response.status_code == 422
     assert tr("A plan owner who logs in needs a mobile number or an e-mail address.") in (
@@ -169,8 +151,8 @@ def test_a_15_year_old_needs_contact_details(world, login_as):
 def test_an_existing_plan_for_the_person_is_pointed_to_not_duplicated(world, login_as):
     plan = world.plan("valid_consent", holder=world.other_coordinator, unit=world.other_unit)
     client = login_as(world.coordinator)
-    _answer_inform(client)
-    response = _answer_owner(client)  # the same default birth date: the same synthetic number
+    answer_inform(client)
+    response = answer_owner(client)  # the same default birth date: the same synthetic number
     assert response.status_code == 422
     assert tr("A stafettlogg already exists for this person") in response.text
     assert world.other_coordinator.name in response.text
@@ -203,7 +185,7 @@ def test_where_the_leader_appoints_the_unit_leader_chooses_the_stafetthaldar(wor
     assert coordinator.get("/plans/new").status_code == 403
 
     client.post("/login", data={"email": world.leader.email, "password": factories.PASSWORD})
-    _answer_inform(client)
+    answer_inform(client)
     response = client.get("/plans/new/stafetthaldar")
     assert tr("Who shall be the stafetthaldar?") in response.text
     refused = client.post("/plans/new/stafetthaldar",
@@ -212,7 +194,7 @@ def test_where_the_leader_appoints_the_unit_leader_chooses_the_stafetthaldar(wor
     assert client.post("/plans/new/stafetthaldar",
                        data={"stafetthaldar": world.employee.id,
                              "family_wish": "y"}).status_code == 302
-    assert _answer_owner(client).status_code == 302
+    assert answer_owner(client).status_code == 302
     client.post("/plans/new/owner-login", data={"logs_in": "no"})
     assert client.post("/plans/new/check").status_code == 302
     holder = Participant.get(Participant.role == Participant.STAFETTHALDAR)
@@ -262,8 +244,9 @@ def test_a_service_before_consent_is_refused(world, login_as):
                            data={"role": "service_provider",
                                  "provider": f"{world.provider.id}:{world.ppt.id}"})
     assert response.status_code == 409
-    assert tr("Consent must be signed by everyone who is asked to sign before you can fill in "
-              "the plan. The checklist shows who has not signed yet.") in response.text
+    assert tr("Services can be invited only when the consent is valid: everyone who is asked "
+              "to sign has signed it. The checklist shows who has not signed yet.") in (
+        response.text)
     assert Participant.select().count() == before
 
 
@@ -290,13 +273,13 @@ def test_a_child_under_15_is_not_added_as_a_consenting_plan_owner(world, login_a
 
 
 def test_only_the_stafetthaldar_adds_participants(world, client):
-    plan = world.plan("created")
+    plan = world.plan("consenters_active")  # the guardian knows the plan: a 403, not a 404
     guardian = plan.guardians[0]
-    from tests.test_consent import sign_in
+    from tests.conftest import sign_in
 
     sign_in(client, guardian)
     response = client.post(f"/plans/{plan.id}/participants/new",
                            data={"role": "guardian", "name": "X", "email": "x@test.example",
                                  "shares": "yes"})
-    assert response.status_code in (403, 404)
+    assert response.status_code == 403
     assert Person.select().where(Person.email == "x@test.example").count() == 0

@@ -1,14 +1,14 @@
 """Stafettlogg: a shared, consent-based log around a child, following the BTI model."""
 
-import importlib
 import os
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from webapp import db, labels
+from webapp import db, labels, nav
 from webapp.config import from_environment
 from webapp.extensions import babel, csrf, htmx, limiter, login_manager, select_locale
+from webapp.numbers import IdConverter
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -17,11 +17,6 @@ CSP = (
 )
 
 
-# Each package ``webapp.<name>.routes`` defines ``bp``; the plan's areas in the routine's order.
-BLUEPRINTS = (
-    "auth", "main", "plans", "consent", "participants", "overview", "goals", "meetings",
-    "minutes", "messages", "timeline", "dev",
-)
 
 
 def create_app(config=None):
@@ -37,6 +32,8 @@ def create_app(config=None):
     app.config.from_mapping(from_environment(app.instance_path))
     if config:
         app.config.from_mapping(config)
+    # Before any route is added: every <int:...> is bounded (webapp/numbers.py).
+    app.url_map.converters["int"] = IdConverter
 
     db.init_app(app)
     csrf.init_app(app)
@@ -47,8 +44,9 @@ def create_app(config=None):
     babel.init_app(app, locale_selector=select_locale)
 
     from webapp import sessions  # noqa: F401 - registers the user loader
-    for name in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(f"webapp.{name}.routes").bp)
+
+    for blueprint in _blueprints():
+        app.register_blueprint(blueprint)
 
     from webapp import outbox
 
@@ -58,9 +56,36 @@ def create_app(config=None):
 
     register_commands(app)
     labels.register(app)
+    nav.register(app)
     _register_errors(app)
     _register_headers(app)
     return app
+
+
+def _blueprints():
+    """Every area, each a package with ``routes.bp``; the plan's areas in the routine's order.
+    Imported here, by name, so that grep and import tools see which modules the app loads."""
+    import webapp.archive.routes
+    import webapp.auth.routes
+    import webapp.consent.routes
+    import webapp.dev.routes
+    import webapp.display.routes
+    import webapp.goals.routes
+    import webapp.main.routes
+    import webapp.meetings.routes
+    import webapp.messages.routes
+    import webapp.minutes.routes
+    import webapp.overview.routes
+    import webapp.participants.routes
+    import webapp.plans.routes
+    import webapp.timeline.routes
+    import webapp.transfers.routes
+
+    return tuple(area.routes.bp for area in (
+        webapp.auth, webapp.main, webapp.plans, webapp.consent, webapp.participants,
+        webapp.overview, webapp.goals, webapp.meetings, webapp.minutes, webapp.display,
+        webapp.messages, webapp.timeline, webapp.transfers, webapp.archive, webapp.dev,
+    ))
 
 
 def _register_errors(app):

@@ -1,4 +1,5 @@
-"""Command-line tasks: ``flask db upgrade``, ``flask demo-data``, ``flask send-outbox``."""
+"""Command-line tasks: ``flask db upgrade``, ``flask demo-data``, ``flask send-outbox``,
+``flask archive-year``."""
 
 import os
 import time
@@ -84,7 +85,33 @@ def send_outbox_command(loop, interval, limit):
         time.sleep(interval)
 
 
+@click.command("archive-year")
+@click.option("--year", type=int, required=True, help="The year whose logs are written.")
+@click.option("--unit", "unit_id", type=int, help="The unit's id (or give --municipality).")
+@click.option("--municipality", "municipality_number",
+              help="The municipality's number (kommunenummer), for all its units.")
+@click.option("--out", "folder", required=True, type=click.Path(file_okay=False),
+              help="The folder to write the PDFs and manifest.csv into.")
+@click.option("--language", default="nn", type=click.Choice(["nn", "nb"]), show_default=True)
+def archive_year_command(year, unit_id, municipality_number, folder, language):
+    """Write the archive PDFs of a unit's (or a municipality's) logs of a year into a folder,
+    with manifest.csv (plan, file, SHA-256, dates) for the archive system (routine 004)."""
+    from webapp.archive.export import MANIFEST, export_year, unit_exists
+
+    if (unit_id is None) == (municipality_number is None):
+        raise click.UsageError("Give either --unit or --municipality.")
+    database.connect(reuse_if_open=True)
+    try:
+        if unit_id is not None and not unit_exists(unit_id):
+            raise click.UsageError(f"No unit with id {unit_id}.")
+        rows = export_year(folder, year, unit_id, municipality_number, language)
+    finally:
+        database.close()
+    click.echo(f"{len(rows)} logs written to {folder}, with {MANIFEST}.")
+
+
 def register_commands(app):
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(send_outbox_command)
+    app.cli.add_command(archive_year_command)

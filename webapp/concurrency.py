@@ -2,6 +2,9 @@
 never silently overwritten): an edit names the version it started from, and is saved only if
 that is still the current version."""
 
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField
+
 
 def save_if_current(model, row_id, version_field, started_from, **changes):
     """``UPDATE model SET changes, version = version + 1 WHERE id = row_id AND version =
@@ -13,3 +16,43 @@ def save_if_current(model, row_id, version_field, started_from, **changes):
         .execute()
     )
     return updated == 1
+
+
+def save_or_conflict(model, row, version_field, form, **changes):
+    """Save ``changes`` to ``row`` if nobody saved it since the version ``form`` started from:
+    ``None``, and the form's version moves on. Otherwise nothing is written and the row as saved
+    now is returned (the conflict, shown beside the user's text), with the form's version set
+    to it, so saving again after reading both keeps the user's text."""
+    if save_if_current(model, row.id, version_field, form.version.data, **changes):
+        form.version.data += 1
+        return None
+    current = model.get_by_id(row.id)
+    form.version.data = getattr(current, version_field.name)
+    return current
+
+
+VERSION_MAX = 2**31 - 1  # the version columns are INTEGER
+
+
+def parse_version(raw):
+    """A posted version as a number from 0 to ``VERSION_MAX``; an empty one is 0 (as a new
+    text's); anything else None."""
+    raw = (raw or "").strip() if isinstance(raw, str) else str(raw)
+    if not raw:
+        return 0
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > VERSION_MAX:
+        return None
+    return int(raw)
+
+
+class VersionField(HiddenField):
+    """The version an edit started from, a hidden field. One that is not a version (a damaged
+    or forged form) gives the form again with the typed text and this message, and the field
+    then holds the version now saved (as on the edit page), so saving again works."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = parse_version(valuelist[0])
+            if self.data is None:
+                self.data = self.object_data
+                raise ValueError(_l("The form was not complete. Check your text and save again."))

@@ -1,13 +1,16 @@
 """Configuration from environment variables, with safe defaults for development.
 
 Every setting can be given as an environment variable of the same name. Production
-(``STAFETTLOGG_ENV=production``) refuses to start without a real ``SECRET_KEY``.
+(``STAFETTLOGG_ENV=production``) refuses to start without a real ``SECRET_KEY``, an SMS gateway
+and the https address the notifications link to (``PUBLIC_URL``).
 """
 
 import os
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 DEV_SECRET = "dev-only-not-secret"  # noqa: S105 - a marker that production refuses
+DEV_PUBLIC_URL = "http://127.0.0.1:5000"  # where ``make run`` serves
 
 
 def _bool(value, default=False):
@@ -28,6 +31,8 @@ def from_environment(instance_path, env=None):
     config = {
         "ENV_NAME": mode,
         "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET),
+        # The address every e-mail and text message links to (webapp/notify.py).
+        "PUBLIC_URL": env.get("PUBLIC_URL", "" if production else DEV_PUBLIC_URL).rstrip("/"),
         "DATABASE_URL": env.get(
             "DATABASE_URL", "sqlite:///" + os.path.join(instance_path, "stafettlogg.sqlite3")
         ),
@@ -40,6 +45,11 @@ def from_environment(instance_path, env=None):
         "CODE_LOGIN_ADDRESS_RATE_LIMIT": env.get(
             "CODE_LOGIN_ADDRESS_RATE_LIMIT", "3 per 10 minutes;10 per day"
         ),
+        # Messages one person may send (webapp/messages), counted per author.
+        "MESSAGE_RATE_LIMIT": env.get("MESSAGE_RATE_LIMIT", "20 per minute;200 per day"),
+        # At most one notification of new items (and one of meetings) per person and plan
+        # within this many minutes (webapp/notify.py); 0 turns the window off.
+        "NOTIFY_WINDOW_MINUTES": int(env.get("NOTIFY_WINDOW_MINUTES", "15")),
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "30")),
         "SESSION_ABSOLUTE_HOURS": int(env.get("SESSION_ABSOLUTE_HOURS", "12")),
         "SESSION_COOKIE_NAME": "__Host-stafettlogg" if production else "stafettlogg",
@@ -79,6 +89,7 @@ def from_environment(instance_path, env=None):
             "SECRET_KEY must be set to a long random value in production "
             "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
         )
+    _check_public_url(config["PUBLIC_URL"], production)
     if production and config["SMS_GATEWAY"] != "http":
         raise ConfigError(
             "SMS_GATEWAY must be 'http' in production: the console gateway writes one-time "
@@ -87,3 +98,14 @@ def from_environment(instance_path, env=None):
     if production and config["SMS_GATEWAY"] == "http" and not config["SMS_GATEWAY_URL"]:
         raise ConfigError("SMS_GATEWAY_URL must be set in production (the SMS gateway).")
     return config
+
+
+def _check_public_url(url, production):
+    parts = urlsplit(url)
+    if production and (parts.scheme != "https" or not parts.netloc):
+        raise ConfigError(
+            "PUBLIC_URL must be set to the service's https address in production (e.g. "
+            "https://stafettlogg.kommune.no): every e-mail and text message links to it."
+        )
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"PUBLIC_URL must be an http(s) address, not {url!r}.")

@@ -70,7 +70,11 @@ PLANS = (
     ("Maja Haugen", date(2019, 2, 11), "Tusenfryd barnehage", "helsesjukepleiar",
      ("Nina Haugen",), Plan.CLOSED, 1, Consent.VALID),
     ("Liam Strand", date(2014, 7, 19), "Nordbygda skule", "larar.nordbygda",
-     ("Ove Strand",), Plan.ARCHIVED, 1, Consent.VALID),
+     ("Ove Strand",), Plan.CLOSED, 1, Consent.VALID),  # archived by ``_later``
+    ("Ella Vik", date(2016, 10, 3), "Nordbygda skule", "larar.nordbygda",
+     ("Randi Vik",), Plan.ACTIVE, 1, Consent.VALID),  # evaluated, outcome b
+    ("Theo Brekke", date(2020, 1, 27), "Solsida barnehage", "pedagog.solsida",
+     ("Hilde Brekke",), Plan.ACTIVE, 1, Consent.VALID),  # a transfer to the school waits
 )
 
 
@@ -120,6 +124,42 @@ def _create():
                 Membership.create(person=person, unit=units[place], role=role)
     for index, row in enumerate(PLANS):
         _plan(town, units, staff, index, *row)
+    _later({plan.owner_name: plan for plan in Plan.select().where(Plan.municipality == town)},
+           units, staff)
+
+
+def _later(plans, units, staff):
+    """What happened later in some logs (SPEC §3.3-§3.7), through the same services the pages
+    use: why the passive and closed logs stopped, an evaluation with outcome b and a new date,
+    a transfer from the kindergarten waiting for the school's leader, and a real archive PDF."""
+    from webapp.archive.service import archive_plan
+    from webapp.meetings.service import CONTINUE, record_outcome
+    from webapp.transfers.service import propose
+
+    for name, reason in (("Jonas Myrvang", "consent_withdrawn"),
+                         ("Maja Haugen", "no_longer_needed"), ("Liam Strand", "goals_reached")):
+        Plan.update(closed_reason=reason, closed_at=utcnow()).where(
+            Plan.id == plans[name].id).execute()
+    teacher = staff["larar.nordbygda"]
+    ella = plans["Ella Vik"]
+    evaluation = Meeting.get((Meeting.plan == ella) & (Meeting.kind == "evaluation"))
+    held = datetime.combine(date.today() - timedelta(days=2), time(14, 0))
+    Meeting.update(starts_at=held).where(Meeting.id == evaluation.id).execute()
+    minutes = Message.create(
+        plan=ella, kind=Message.MINUTES, meeting=evaluation, author=teacher,
+        subject="Referat frå evalueringsmøte – BTI-nivå 1",
+        body=("Ella les no ti minutt dei fleste dagar. Lesekvarten heime held fram.\n\n"
+              "Ella sitt syn: Det er kjekkare å lese når eg får velje boka sjølv.\n\n"
+              "Vi held fram på same nivå og evaluerer på nytt om seks veker."),
+    )
+    for participant in Participant.select().where(Participant.plan == ella):
+        MessageRecipient.create(message=minutes, person=participant.person_id,
+                                read_at=utcnow() if participant.person_id == teacher.id else None)
+    add_event(ella, "minutes_written", teacher, "evaluation")
+    record_outcome(ella, Meeting.get_by_id(evaluation.id), CONTINUE, teacher.id,
+                   new_evaluation=date.today() + timedelta(days=42))
+    propose(plans["Theo Brekke"], units["Nordbygda skule"].id, False, staff["pedagog.solsida"].id)
+    archive_plan(plans["Liam Strand"], teacher.id)
 
 
 def _plan(town, units, staff, index, child, born, unit_name, holder, guardians, status, level,

@@ -7,14 +7,13 @@ from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from webapp.plans.nav import plan_sections
-
 STATUS = {
     "draft": _l("Waiting for consent"),
     "active": _l("Active"),
     "passive": _l("Passive"),
     "closed": _l("Closed"),
     "archived": _l("Archived"),
+    "deleted": _l("Deleted"),
 }
 
 STEP_STATE = {
@@ -31,6 +30,19 @@ ROLE = {
     "guardian": _l("Guardian"),
     "service_provider": _l("Service provider"),
 }
+
+
+# Why a log was set passive or closed (SPEC §3.7; ``Plan.CLOSE_REASONS``).
+CLOSE_REASON = {
+    "goals_reached": _l("The goals are reached"),
+    "no_longer_needed": _l("The log is no longer needed"),
+    "individual_plan": _l("The child moves to an Individual plan"),
+    "consent_withdrawn": _l("The consent was withdrawn"),
+}
+
+
+def close_reason_label(code):
+    return CLOSE_REASON.get(code, code)
 
 
 def status_label(code):
@@ -66,20 +78,39 @@ def meeting_kind_label(code):
     return MEETING_KIND.get(code, code)
 
 
+def meeting_title(meeting):
+    """``Evaluation meeting – BTI level 1``; a start-up meeting on level 2 or 3 already names
+    its level (``Start-up meeting, BTI level 3``), so it is not named twice."""
+    from webapp.minutes.templates_text import KIND_LEVEL
+
+    label = meeting_kind_label(meeting.kind)
+    if meeting.kind in KIND_LEVEL:
+        return label
+    return f"{label} – {_l('BTI level %(level)s', level=meeting.bti_level)}"
+
+
 def current_locale():
     return str(get_locale() or "nn")
 
 
+def paragraphs(text):
+    """The non-blank lines of a text the user wrote, each shown as a paragraph (the
+    ``paragraphs`` filter: ``{% for paragraph in message.body|paragraphs %}``)."""
+    return [line for line in (text or "").split("\n") if line.strip()]
+
+
 def register(app):
+    app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals.update(
         status_label=status_label,
         step_state_label=step_state_label,
         role_label=role_label,
+        close_reason_label=close_reason_label,
         format_date=format_date,
         format_datetime=format_datetime,
         meeting_kind_label=meeting_kind_label,
+        meeting_title=meeting_title,
         current_locale=current_locale,
-        plan_sections=plan_sections,
     )
 
     @app.context_processor

@@ -2,20 +2,31 @@
 
 A notification says only that something is waiting, never what (SPEC §3.8): no names, no
 content, no plan. One-time codes are the exception that carries a code, and nothing else.
+
+A burst of new items must not become a burst of e-mails and text messages: a person gets at
+most one ``new_item`` and one ``meeting`` notification per plan within
+``NOTIFY_WINDOW_MINUTES`` (what came in the meantime waits in the log, unread). Invitations,
+consents to sign and one-time codes always go out: each asks the person to do something only
+they can do, and a code withheld is a login refused.
 """
+
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from webapp.models import OutboxMessage
+from webapp.models import NotificationThrottle, OutboxMessage, utcnow
 
 # What happened, and the sentence the person gets. Kinds are fixed: callers cannot add text.
-KINDS = ("invitation", "new_item", "consent_to_sign", "meeting")
+KINDS = ("invitation", "new_item", "consent_to_sign", "meeting", "baton", "transfer")
+# At most one of each of these per person and plan within NOTIFY_WINDOW_MINUTES. A meeting
+# invitation is something to turn up to, so a notice of new items does not stand in for it.
+THROTTLED = ("new_item", "meeting")
 
 
 def _texts(kind):
-    link = current_app.config.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    link = current_app.config["PUBLIC_URL"]
     subject = _("Stafettlogg")
     if kind == "invitation":
         body = _("You have been invited to a stafettlogg. Log in to read it: %(link)s", link=link)
@@ -24,6 +35,11 @@ def _texts(kind):
                  link=link)
     elif kind == "meeting":
         body = _("You have a new meeting invitation in a stafettlogg. Log in: %(link)s", link=link)
+    elif kind == "baton":
+        body = _("You are now the stafetthaldar of a stafettlogg. Log in: %(link)s", link=link)
+    elif kind == "transfer":
+        body = _("A stafettlogg is waiting for your answer about a transfer to your unit. "
+                 "Log in: %(link)s", link=link)
     else:
         body = _("You have a new item in a stafettlogg. Log in to read it: %(link)s", link=link)
     return subject, body
@@ -36,10 +52,39 @@ def _addresses(person):
         yield "sms", person.mobile
 
 
-def notify(person, kind):
-    """Queue a content-free notification of ``kind`` to ``person``'s e-mail and mobile."""
+def _first_in_window(person, plan, kind):
+    """Whether ``person`` may be notified of ``kind`` in ``plan`` now, and if so record it.
+
+    Race-free without reading first: the update claims a row whose window has run out, the
+    insert (ignored on conflict) a first one; a concurrent sender gets 0 rows from both."""
+    now = utcnow()
+    window_start = now - timedelta(minutes=current_app.config["NOTIFY_WINDOW_MINUTES"])
+    T = NotificationThrottle
+    this = (T.person == person.id) & (T.plan == plan.id) & (T.kind == kind)
+    if T.update(notified_at=now).where(this & (T.notified_at <= window_start)).execute():
+        return True
+    inserted = (
+        T.insert(person=person.id, plan=plan.id, kind=kind, notified_at=now)
+        .on_conflict_ignore()
+        .as_rowcount()
+        .execute()
+    )
+    return bool(inserted)
+
+
+def notify(person, kind, plan=None):
+    """Queue a content-free notification of ``kind`` to ``person``'s e-mail and mobile.
+
+    ``plan`` is what the notification is about; a ``THROTTLED`` kind needs it, and queues
+    nothing (returns ``[]``) inside the person's window for that plan. The plan never goes
+    into the message."""
     if kind not in KINDS:
         raise ValueError(f"Unknown notification kind {kind!r}")
+    if kind in THROTTLED:
+        if plan is None:
+            raise ValueError(f"A {kind!r} notification needs the plan it is about")
+        if not _first_in_window(person, plan, kind):
+            return []
     with force_locale(person.language or "nn"):
         subject, body = _texts(kind)
     return [

@@ -6,22 +6,36 @@ route-walking test fails for a route that has none. Rules, in plain words:
 - Nobody sees a plan's content without an active role in that plan.
 - Guardians, the plan owner and the stafetthaldar keep access while the plan exists, also when
   consent is withdrawn (the plan is then passive).
-- A service provider sees content only while the plan is active on a valid consent.
+- A service provider sees content only while the plan is active on a valid consent that names
+  their service (``Participant.admitted``): a new version without it, or a withdrawal, ends their
+  access on the very next request (SPEC §4).
 - A unit administrator (leader) sees the unit's plans as metadata only, unless also a participant;
   a group administrator likewise for the group's units.
+- A transfer of a log to a new unit is proposed by the stafetthaldar or the leader of the plan's
+  unit, and answered only by the leader (unit administrator) of the receiving unit, who has no
+  role in the plan until then: they see the transfer's metadata, never the content (SPEC §3.6).
 - A deactivated employee, or a participant whose access has ended, has no access at all.
+- A paired meeting-room display is no person: it shows one meeting's minutes and goals while
+  ``display_shows`` says so, and opens nothing else (``DISPLAY``).
 
-Views never test roles themselves: they ask ``can()`` or declare ``requires_plan(action)``.
-Every read of plan content through ``requires_plan`` is written to the audit trail.
+Views never test roles themselves: they ask ``can()``, or declare the action through the route
+decorators of ``webapp.guards``, which load the plan, refuse, and audit. This module holds only
+the rules: it imports the models and no area of the app.
 """
 
 from datetime import date
-from functools import wraps
 
-from flask import abort, g, request
-from flask_login import current_user, login_required
+from flask import current_app, g
 
-from webapp.models import ESTABLISH_LEADER, Membership, Municipality, Participant, Plan, Unit
+from webapp.models import (
+    ESTABLISH_LEADER,
+    Meeting,
+    Membership,
+    Municipality,
+    Participant,
+    Plan,
+    Unit,
+)
 
 # Actions on a plan.
 PLAN_METADATA = "plan.metadata"  # owner's name, status, BTI level, stafetthaldar, next evaluation
@@ -29,14 +43,20 @@ PLAN_READ = "plan.read"  # the content of the log
 PLAN_CONTRIBUTE = "plan.contribute"  # write messages, answer, add bright spots
 PLAN_MANAGE = "plan.manage"  # the stafetthaldar's work: participants, consent, goals, minutes
 CONSENT_DECIDE = "consent.decide"  # sign, refuse or withdraw: the guardians or the youth
-PLAN_ACTIONS = (PLAN_METADATA, PLAN_READ, PLAN_CONTRIBUTE, PLAN_MANAGE, CONSENT_DECIDE)
+# Delete an archived plan (SPEC §3.7): the stafetthaldar, also once the plan is archived and
+# no longer managed; the routine decides when (only after archiving).
+PLAN_DISPOSE = "plan.dispose"
+PLAN_ACTIONS = (PLAN_METADATA, PLAN_READ, PLAN_CONTRIBUTE, PLAN_MANAGE, CONSENT_DECIDE,
+                PLAN_DISPOSE)
 
 # Actions without a plan.
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"  # anyone logged in
 EMPLOYEE = "employee"
 CREATE_PLAN = "plan.create"
+TRANSFER_ANSWER = "transfer.answer"  # accept or decline a transfer to one's unit (a Transfer)
 DEVELOPMENT = "development"  # development-only pages (the outbox); 404 in production
+DISPLAY = "display"  # the paired meeting-room display: a display session, not a login
 
 FAMILY_ROLES = (Participant.GUARDIAN, Participant.OWNER)
 CONTENT_ROLES = (*FAMILY_ROLES, Participant.STAFETTHALDAR, Participant.SERVICE_PROVIDER)
@@ -49,15 +69,12 @@ def active_roles(person, plan):
     cache = g.setdefault("_plan_roles", {})
     key = (person.id, plan.id)
     if key not in cache:
-        today = date.today()
-        rows = Participant.select(Participant.role, Participant.access_until).where(
+        rows = Participant.select(Participant.role).where(
             (Participant.plan == plan)
             & (Participant.person == person)
-            & (Participant.status == Participant.ACTIVE)
+            & Participant.with_access(date.today())
         )
-        cache[key] = frozenset(
-            row.role for row in rows if row.access_until is None or row.access_until >= today
-        )
+        cache[key] = frozenset(row.role for row in rows)
     return cache[key]
 
 
@@ -70,16 +87,14 @@ def prime_roles(person, plans):
     ids = {plan.id for plan in plans} - {pid for (who, pid) in cache if who == person.id}
     if not ids:
         return
-    today = date.today()
     found = {pid: set() for pid in ids}
-    rows = Participant.select(Participant.plan, Participant.role, Participant.access_until).where(
+    rows = Participant.select(Participant.plan, Participant.role).where(
         Participant.plan.in_(list(ids))
         & (Participant.person == person)
-        & (Participant.status == Participant.ACTIVE)
+        & Participant.with_access(date.today())
     )
     for row in rows:
-        if row.access_until is None or row.access_until >= today:
-            found[row.plan_id].add(row.role)
+        found[row.plan_id].add(row.role)
     for pid, roles in found.items():
         cache[(person.id, pid)] = frozenset(roles)
 
@@ -94,6 +109,57 @@ def may_write_minutes(person, plan, meeting):
     return bool(meeting and meeting.minute_taker_id) and Participant.select().where(
         (Participant.id == meeting.minute_taker_id) & (Participant.person == person)
     ).exists()
+
+
+def may_start_minutes(person, plan):
+    """Start minutes (``minutes.new``): the stafetthaldar, or the minute-taker of one of the
+    plan's meetings, while they may contribute (one query)."""
+    if not can(person, PLAN_CONTRIBUTE, plan):
+        return False
+    if Participant.STAFETTHALDAR in active_roles(person, plan):
+        return True
+    return (
+        Meeting.select()
+        .join(Participant, on=(Meeting.minute_taker == Participant.id))
+        .where((Meeting.plan == plan) & (Participant.person == person))
+        .exists()
+    )
+
+
+def leads_unit(person, unit_id):
+    """Unit administrator (leader) of the unit ``unit_id``: not a group administrator, nor a
+    coordinator."""
+    return any(role == Membership.UNIT_ADMIN and unit == unit_id
+               for role, unit, _ in memberships(person))
+
+
+def may_propose_transfer(person, plan):
+    """Propose moving the log to a new unit (``transfers.propose``): the stafetthaldar, or the
+    leader of the plan's unit (SPEC §3.6: the leader informs the new unit)."""
+    return can(person, PLAN_MANAGE, plan) or (
+        can(person, PLAN_METADATA, plan) and leads_unit(person, plan.unit_id)
+    )
+
+
+def may_answer_transfer(person, transfer):
+    """Accept or decline ``transfer`` (a ``Transfer``): only the leader of the receiving unit;
+    not another unit's leader, the sending leader, a group administrator or a coordinator."""
+    return leads_unit(person, transfer.to_unit_id)
+
+
+# Views whose rule is finer than the action they declare, where the finer rule needs only the
+# plan: a link or a button to them is shown only to those it lets in.
+FINER_RULES = {"minutes.new": may_start_minutes, "transfers.propose": may_propose_transfer}
+
+
+def may_open(person, endpoint, plan):
+    """True if ``person`` may open ``endpoint`` of ``plan``: the action its view declares, and
+    its finer rule (``FINER_RULES``). Pages ask this before they show a link."""
+    view = current_app.view_functions.get(endpoint)
+    if view is None or not can(person, view.policy_action, plan):
+        return False
+    finer = FINER_RULES.get(endpoint)
+    return finer is None or finer(person, plan)
 
 
 def memberships(person):
@@ -169,6 +235,8 @@ def can(person, action, obj=None):
     """True if ``person`` may do ``action`` (on ``obj``, a ``Plan`` for plan actions)."""
     if action == PUBLIC:
         return True
+    if action == DISPLAY:
+        return False  # no person has it: a display session is not a login (display_shows)
     if not getattr(person, "is_authenticated", False) or not person.is_active:
         return False
     if action == AUTHENTICATED:
@@ -179,6 +247,8 @@ def can(person, action, obj=None):
         return bool(units_for_new_plan(person))
     if action == DEVELOPMENT:
         return True
+    if action == TRANSFER_ANSWER:
+        return person.is_employee and (obj is None or may_answer_transfer(person, obj))
     plan = obj
     if action == PLAN_METADATA:
         return bool(active_roles(person, plan)) or leads_unit_of(person, plan)
@@ -192,127 +262,18 @@ def can(person, action, obj=None):
         )
     if action == CONSENT_DECIDE:
         return bool(set(FAMILY_ROLES) & active_roles(person, plan))
+    if action == PLAN_DISPOSE:
+        return Participant.STAFETTHALDAR in active_roles(person, plan)
     raise ValueError(f"Unknown action {action!r}")
 
 
-# --- Route decorators: every view carries one ------------------------------------------------
-
-
-def _mark(view, action):
-    view.policy_action = action
-    return view
-
-
-def public(view):
-    """A page anyone may open (login, language choice)."""
-    return _mark(view, PUBLIC)
-
-
-def requires(action):
-    """A page for a logged-in person allowed ``action`` (no plan involved)."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if action == DEVELOPMENT:
-                from flask import current_app
-
-                if current_app.config["ENV_NAME"] == "production":
-                    abort(404)
-            if not can(current_user, action):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return _mark(wrapped, action)
-
-    return decorator
-
-
-def development(view):
-    """A development-only page (the outbox), open without login so a newcomer can read the login
-    codes sent to the demo people: 404 unless ``ENV_NAME`` is ``development`` and the request
-    comes from this machine."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        from flask import current_app
-
-        # A request through a proxy on this machine is not "from this machine": an install that
-        # forgot STAFETTLOGG_ENV=production behind nginx must not show login codes.
-        proxied = any(h in request.headers for h in ("X-Forwarded-For", "Forwarded", "X-Real-IP"))
-        if (
-            current_app.config["ENV_NAME"] != "development"
-            or request.remote_addr not in ("127.0.0.1", "::1")
-            or proxied
-        ):
-            abort(404)
-        return view(*args, **kwargs)
-
-    return _mark(wrapped, DEVELOPMENT)
-
-
-def load_plan(plan_id, action):
-    """Load a plan for ``action``, or abort: 404 for a plan the person has no relation to
-    (its existence is not revealed), 403 for one they know of but may not do this on."""
-    plan = Plan.select(Plan).where(Plan.id == plan_id).first()
-    if plan is None:
-        abort(404)
-    if not can(current_user, action, plan):
-        if action == PLAN_CONTRIBUTE and plan.status == Plan.DRAFT and can(
-            current_user, PLAN_READ, plan
-        ):
-            _refuse_before_consent(plan)
-        if can(current_user, PLAN_METADATA, plan):
-            abort(403)
-        abort(404)
-    return plan
-
-
-def _refuse_before_consent(plan):
-    """A participant writing in a plan whose consent is not yet valid: the routine's
-    explanation (409), not a bare "no access"."""
-    from flask import make_response
-
-    from webapp import routine
-    from webapp.plans.enforce import render_blocked
-
-    step = routine.STEPS_BY_ID["consent-signed"]
-    abort(make_response(render_blocked(plan, routine.StepBlocked(step, routine.CONSENT_VALID))))
-
-
-def requires_plan(action, audit="always"):
-    """A plan page: loads ``plan_id`` for ``action``, passes ``plan`` to the view, and writes
-    an audit entry for every read of plan content. ``audit="by_view"`` is for a view that
-    sometimes answers without any content (the display's unchanged poll): it then calls
-    ``webapp.audit.record_access`` itself whenever it does send content."""
-    if action not in PLAN_ACTIONS:
-        raise ValueError(f"Unknown plan action {action!r}")
-    if audit not in ("always", "by_view"):
-        raise ValueError(f"Unknown audit mode {audit!r}")
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(plan_id, *args, **kwargs):
-            plan = load_plan(plan_id, action)
-            if action != PLAN_METADATA and audit == "always":
-                from webapp.audit import record_access
-
-                record_access(current_user, plan, request.endpoint, request.method)
-            return view(plan, *args, **kwargs)
-
-        return _mark(wrapped, action)
-
-    return decorator
-
-
-def load_own_signature(plan, consent_id):
-    """The current person's unanswered signature on a consent of ``plan`` that is out for
-    signing, or 404: only those a consent asks may sign or refuse it (SPEC §3.1.5)."""
-    from webapp.models import pending_signature
-
-    signature = pending_signature(plan, consent_id, current_user.id)
-    if signature is None:
-        abort(404)
-    return signature
+def display_shows(pairing, today):
+    """A paired meeting-room display shows its meeting while the pairing is neither ended nor
+    from another day (``today``, Oslo), and the one who paired it still manages the plan: a
+    hand-over, a deactivation or an archived plan ends it on the next poll (SPEC §1)."""
+    return (
+        pairing is not None
+        and pairing.ended_at is None
+        and pairing.day == today
+        and can(pairing.paired_by, PLAN_MANAGE, pairing.meeting.plan)
+    )

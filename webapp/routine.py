@@ -2,7 +2,7 @@
 
 This module is the one place that knows the routine. The wizard, the plan's checklist and the
 server-side enforcement all read from it. It is pure: it reads a ``PlanFacts`` snapshot (built
-from the database by ``webapp.models.facts_for``) and never touches the database itself, so its
+from the database by ``webapp.facts.facts_for``) and never touches the database itself, so its
 rules can be tested on plans that exist only in memory.
 
 Each ``Step`` carries the routine's own numbering, a title, the routine's guidance for the step
@@ -37,6 +37,11 @@ PHASE_TITLES = {
 }
 
 
+# The age from which the youth consents and logs in: 15 in the seed routines; a municipality may
+# choose 16, as in health law (SPEC §3.1.5, ``Municipality.youth_consent_age``).
+CONSENT_AGE = 15
+
+
 @dataclass(frozen=True)
 class PlanFacts:
     """What the routine needs to know about one plan; ``None`` for a plan not yet created."""
@@ -47,12 +52,14 @@ class PlanFacts:
     family_informed: bool = False
     owner_age: int | None = None
     owner_is_pregnant: bool = False
-    consent_age: int = 15  # the municipality's youth_consent_age (SPEC §3.1.5)
+    consent_age: int = CONSENT_AGE  # the municipality's youth_consent_age
     owner_logs_in: bool = False
     owner_has_contact: bool = False
+    owner_added: bool = False  # the plan owner is a participant (invited or active)
     consenters: int = 0  # guardians (or the youth from the consent age) added
     consenters_active: int = 0
     consent_sent: bool = False
+    consent_ever_sent: bool = False  # some version has gone out for signing, whatever became of it
     consent_valid: bool = False
     consent_withdrawn: bool = False
     consent_names_services: bool = False  # the valid consent admits at least one service
@@ -61,11 +68,14 @@ class PlanFacts:
     goals: int = 0
     activities: int = 0
     evaluation_planned: bool = False
+    # The latest evaluation meeting: its start time has passed, and minutes of it exist.
+    evaluation_held: bool = False
     evaluation_minutes: bool = False
     outcome: str | None = None
     service_providers_active: int = 0
     startup_minutes: bool = False
     archived: bool = False
+    transfer_waiting: bool = False  # a transfer to a new unit waits for the receiving leader
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,8 @@ class Requirement:
 class Step:
     id: str
     number: str  # the routine's own numbering, e.g. "1.5"
+    # ``done`` reuses a requirement's ``check`` where the step is done when a later step's
+    # requirement is met (send-consent is done when CONSENT_SENT holds).
     phase: str
     title: object
     guidance: object
@@ -132,9 +144,24 @@ OWNER_CONSENTS = Requirement(
     "owner_consents",
     owner_consents,
     _l(
-        "Before consent is obtained you can only add those who must consent to the plan. The "
-        "plan owner consents from the consent age (15 in the routine) or as a pregnant person; "
-        "for a younger child the guardians consent."
+        "The plan owner takes part and consents from the consent age (15 in the routine) or as "
+        "a pregnant person; for a younger child the guardians consent."
+    ),
+)
+OWNER_NOT_ADDED = Requirement(
+    "owner_not_added",
+    lambda f: not f.owner_added,
+    _l(
+        "The plan already has its plan owner as a participant. To correct the contact "
+        "details, remove the plan owner before consent is sent and add them again."
+    ),
+)
+CONSENT_NOT_YET_SENT = Requirement(
+    "consent_not_yet_sent",
+    lambda f: not f.consent_ever_sent,
+    _l(
+        "A participant can be removed only before the consent is first sent for signing; "
+        "after that the consent and its signatures name them."
     ),
 )
 CONSENTERS_ADDED = Requirement(
@@ -163,6 +190,19 @@ CONSENT_VALID = Requirement(
         "plan. The checklist shows who has not signed yet."
     ),
 )
+CONSENT_TO_WITHDRAW = Requirement(
+    "consent_to_withdraw",
+    lambda f: f.consent_valid,
+    _l("There is no valid consent to withdraw."),
+)
+CONSENT_VALID_TO_INVITE = Requirement(
+    "consent_valid_to_invite",
+    lambda f: f.consent_valid,
+    _l(
+        "Services can be invited only when the consent is valid: everyone who is asked to sign "
+        "has signed it. The checklist shows who has not signed yet."
+    ),
+)
 SERVICES_CONSENTED = Requirement(
     "services_consented",
     lambda f: f.consent_names_services,
@@ -178,7 +218,7 @@ EVALUATION_PLANNED = Requirement(
 )
 EVALUATION_MINUTES = Requirement(
     "evaluation_minutes",
-    lambda f: f.evaluation_minutes,
+    lambda f: f.evaluation_held and f.evaluation_minutes,
     _l("Write the minutes of the evaluation meeting before you record its outcome."),
 )
 LEVEL_2_OR_3 = Requirement(
@@ -194,21 +234,73 @@ SERVICES_ACTIVE = Requirement(
     lambda f: f.service_providers_active > 0,
     _l("Invite the new services; they must log in once before the start-up meeting."),
 )
+SOMEONE_TO_HAND_TO = Requirement(
+    "someone_to_hand_to",
+    lambda f: f.service_providers_active > 0,
+    _l(
+        "The baton goes to another employee in the plan. Invite an employee of a service the "
+        "consent names first; they can take over once they have logged in."
+    ),
+)
+NO_TRANSFER_WAITING = Requirement(
+    "no_transfer_waiting",
+    lambda f: not f.transfer_waiting,
+    _l(
+        "A transfer of this log to a new unit is already waiting for an answer from the "
+        "receiving leader."
+    ),
+)
 NOT_ARCHIVED = Requirement(
     "not_archived",
     lambda f: not f.archived,
     _l("The plan is archived and can no longer be changed."),
+)
+NOT_CLOSED = Requirement(
+    "not_closed",
+    lambda f: f.status != "closed",
+    _l("The log is closed: nothing new can be written in it."),
+)
+NOT_PASSIVE = Requirement(
+    "not_passive",
+    lambda f: f.status != "passive",
+    _l(
+        "The log is passive because the consent was withdrawn or the work has ended: nothing "
+        "new can be written in it. It is opened again when a new consent is signed."
+    ),
 )
 CLOSED_OR_PASSIVE = Requirement(
     "closed_or_passive",
     lambda f: f.status in ("passive", "closed"),
     _l("Close the log or set it passive before you archive it."),
 )
+NOT_CLOSED_YET = Requirement(
+    "not_closed_yet",
+    lambda f: f.status not in ("closed", "archived"),
+    _l("The log is already closed. Open it again first if the work shall go on."),
+)
+CLOSED_TO_REOPEN = Requirement(
+    "closed_to_reopen",
+    lambda f: f.status in ("passive", "closed"),
+    _l("Only a passive or closed log can be opened again."),
+)
+CONSENT_VALID_TO_REOPEN = Requirement(
+    "consent_valid_to_reopen",
+    lambda f: f.consent_valid,
+    _l(
+        "The log can be opened again only when a consent holds. The consent was withdrawn: "
+        "ask the guardians, or the youth from 15, to sign a new consent."
+    ),
+)
 ARCHIVED = Requirement(
     "archived",
     lambda f: f.archived,
     _l("A plan can be deleted only after it has been archived."),
 )
+
+# Writing anything new in the log needs an open plan on a valid consent (SPEC §3.2.0, §3.7); the
+# first of these not met is the reason given, so a closed or passive plan is not told to wait
+# for a consent it already had.
+WRITABLE = (NOT_ARCHIVED, NOT_CLOSED, NOT_PASSIVE, CONSENT_VALID)
 
 # --- The steps, in the routine's order -----------------------------------------------------
 
@@ -223,7 +315,7 @@ STEPS = (
             "need tells the leader, and the leader appoints the stafetthaldar (the family may "
             "wish for one) before the log is created together with the guardians."
         ),
-        done=lambda f: f.exists,
+        done=PLAN_EXISTS.check,
     ),
     Step(
         "inform-family", "1.1", CREATE,
@@ -233,7 +325,7 @@ STEPS = (
             "youth from 15 for consent to create a stafettlogg. Tell them that consent is "
             "given electronically. You can print the information letter."
         ),
-        done=lambda f: f.family_informed,
+        done=FAMILY_INFORMED.check,
     ),
     Step(
         "create-plan", "1.2", CREATE,
@@ -242,7 +334,7 @@ STEPS = (
             "Create a new plan of the type stafettlogg. A stafettlogg has no short name "
             "and no template."
         ),
-        done=lambda f: f.exists,
+        done=PLAN_EXISTS.check,
         # The final "create" re-checks every answer of the wizard (SPEC §3.1.1-4).
         requires=(FAMILY_INFORMED, OWNER_IDENTIFIED, OWNER_LOGIN_BY_AGE, OWNER_CONTACT),
     ),
@@ -253,7 +345,7 @@ STEPS = (
             "Write the national identity number and the name of the person the stafettlogg "
             "is for. A pregnant person can be the plan owner."
         ),
-        done=lambda f: f.exists,
+        done=PLAN_EXISTS.check,
         requires=(FAMILY_INFORMED,),
     ),
     Step(
@@ -275,7 +367,7 @@ STEPS = (
             "them to log in by following the instructions in the e-mail or text message. "
             "Their role then becomes active and you can send the consent."
         ),
-        done=lambda f: f.consenters > 0 and f.consenters_active == f.consenters,
+        done=CONSENTERS_ACTIVE.check,
         requires=(PLAN_EXISTS,),
     ),
     Step(
@@ -287,14 +379,14 @@ STEPS = (
             "whether the plan owner or the guardians sign. Name the other participants and "
             "services, then send the consent for signing."
         ),
-        done=lambda f: f.consent_sent or f.consent_valid,
+        done=CONSENT_SENT.check,
         requires=(PLAN_EXISTS, CONSENTERS_ADDED, CONSENTERS_ACTIVE),
     ),
     Step(
         "consent-signed", "1.5", CREATE,
         _l("Consent signed"),
         _l("When the consent is signed you can start filling in the plan."),
-        done=lambda f: f.consent_valid,
+        done=CONSENT_VALID.check,
         requires=(PLAN_EXISTS, CONSENT_SENT),
     ),
     # SPEC §3.2 — Fill in the log (BTI level 1, step 2)
@@ -308,7 +400,7 @@ STEPS = (
             "challenges with language, which affects how he thrives in the kindergarten.”"
         ),
         done=lambda f: f.overview_written,
-        requires=(CONSENT_VALID, NOT_ARCHIVED),
+        requires=WRITABLE,
     ),
     Step(
         "minutes", "2.2", FILL,
@@ -319,7 +411,7 @@ STEPS = (
             "goal. Record the child's own view, adapted to situation, age and maturity."
         ),
         done=lambda f: f.minutes > 0,
-        requires=(CONSENT_VALID, NOT_ARCHIVED),
+        requires=WRITABLE,
     ),
     Step(
         "goals", "2.3", FILL,
@@ -330,7 +422,7 @@ STEPS = (
             "activities both at home and in the kindergarten or school."
         ),
         done=lambda f: f.goals > 0 and f.activities > 0,
-        requires=(CONSENT_VALID, NOT_ARCHIVED),
+        requires=WRITABLE,
     ),
     Step(
         "evaluation-meeting", "2.4", FILL,
@@ -340,8 +432,8 @@ STEPS = (
             "it in the calendar. A calendar file for employees says only “Stafettlogg”: "
             "avoid personal data there."
         ),
-        done=lambda f: f.evaluation_planned,
-        requires=(CONSENT_VALID, NOT_ARCHIVED),
+        done=EVALUATION_PLANNED.check,
+        requires=WRITABLE,
     ),
     # SPEC §3.3 — Evaluation meeting, levels 1-3
     Step(
@@ -352,8 +444,10 @@ STEPS = (
             "the evaluation minutes from the template, with the BTI level in the title and "
             "the child's own view."
         ),
-        done=lambda f: f.evaluation_minutes,
-        requires=(CONSENT_VALID, EVALUATION_PLANNED, NOT_ARCHIVED),
+        # Done when the meeting has taken place and has minutes (minutes started ahead of a
+        # meeting two months away are not an evaluation), or once its outcome is recorded.
+        done=lambda f: (f.evaluation_held and f.evaluation_minutes) or f.outcome is not None,
+        requires=(*WRITABLE, EVALUATION_PLANNED),
     ),
     Step(
         "outcome", "3.2", EVALUATE,
@@ -365,7 +459,7 @@ STEPS = (
             "update the consent, and hold a start-up meeting on level 2 or 3."
         ),
         done=lambda f: f.outcome is not None,
-        requires=(CONSENT_VALID, EVALUATION_MINUTES, NOT_ARCHIVED),
+        requires=(*WRITABLE, EVALUATION_MINUTES),
     ),
     # SPEC §3.4 — Invite new participants
     Step(
@@ -378,7 +472,8 @@ STEPS = (
             "for activities."
         ),
         done=lambda f: f.service_providers_active > 0,
-        requires=(CONSENT_VALID, SERVICES_CONSENTED, NOT_ARCHIVED),
+        requires=(NOT_ARCHIVED, NOT_CLOSED, NOT_PASSIVE, CONSENT_VALID_TO_INVITE,
+                  SERVICES_CONSENTED),
     ),
     # SPEC §3.5 — Start-up meeting, levels 2 and 3
     Step(
@@ -391,7 +486,7 @@ STEPS = (
             "the evaluation meeting."
         ),
         done=lambda f: f.startup_minutes,
-        requires=(CONSENT_VALID, LEVEL_2_OR_3, SERVICES_ACTIVE, NOT_ARCHIVED),
+        requires=(*WRITABLE, LEVEL_2_OR_3, SERVICES_ACTIVE),
         levels=(2, 3),
     ),
     # SPEC §3.6 — Change of stafetthaldar
@@ -403,7 +498,7 @@ STEPS = (
             "transition. The family's wish weighs. If no one is agreed, the unit leader is "
             "responsible."
         ),
-        requires=(CONSENT_VALID, NOT_ARCHIVED),
+        requires=WRITABLE,
     ),
     Step(
         "transfer-unit", "6", HANDOVER,
@@ -413,7 +508,7 @@ STEPS = (
             "new unit, and the new unit's leader accepts the log. The log then continues there "
             "with a stafetthaldar of the new unit."
         ),
-        requires=(CONSENT_VALID, NOT_ARCHIVED),
+        requires=WRITABLE,
     ),
     # SPEC §3.7 — Closing, withdrawal, archiving, deletion
     Step(
@@ -424,7 +519,7 @@ STEPS = (
             "without giving a reason. The log becomes passive at once and the services lose "
             "access. It can be opened again when a new consent is signed."
         ),
-        requires=(CONSENT_VALID,),
+        requires=(CONSENT_TO_WITHDRAW,),
     ),
     Step(
         "close", "7", CLOSE,
@@ -443,8 +538,8 @@ STEPS = (
             "Save the plan as PDF and upload it to the archive system. Do not delete the plan "
             "until it is archived."
         ),
-        done=lambda f: f.archived,
-        requires=(PLAN_EXISTS, CLOSED_OR_PASSIVE),
+        done=ARCHIVED.check,
+        requires=(PLAN_EXISTS, NOT_ARCHIVED, CLOSED_OR_PASSIVE),
     ),
     Step(
         "delete", "7", CLOSE,
@@ -459,11 +554,25 @@ STEPS = (
 
 STEPS_BY_ID = {step.id: step for step in STEPS}
 
+# The step whose guidance the minutes pages show, by the meeting's kind (SPEC §3.2.2, §3.3.1,
+# §3.5); minutes not yet tied to a meeting are step 2.2's.
+MINUTES_STEP = {
+    "startup": "minutes",
+    "evaluation": "evaluation-minutes",
+    "startup_level2": "startup-meeting",
+    "startup_level3": "startup-meeting",
+}
+
+
+def minutes_step(kind):
+    return STEPS_BY_ID[MINUTES_STEP.get(kind, "minutes")]
+
 # Server-side enforcement: what a user does, and the step whose preconditions it needs.
 ACTIONS = {
     "create_plan": "create-plan",
     "add_consenter": "add-consenters",
     "add_owner": "add-consenters",
+    "remove_participant": "add-consenters",
     "send_consent": "send-consent",
     "write_overview": "overview",
     "write_minutes": "minutes",
@@ -475,8 +584,11 @@ ACTIONS = {
     "invite_service": "invite-services",
     "hand_over_baton": "hand-over",
     "transfer_unit": "transfer-unit",
+    "propose_transfer": "transfer-unit",
     "withdraw_consent": "withdraw-consent",
     "close_plan": "close",
+    # Reopening is the close step undone: the same page, on a valid consent (SPEC §3.7).
+    "reopen_plan": "close",
     "delete_plan": "delete",
     "archive_plan": "archive",
 }
@@ -484,8 +596,24 @@ ACTIONS = {
 
 # Preconditions an action needs beyond those of its step.
 ACTION_REQUIRES = {
-    "add_owner": (OWNER_CONSENTS,),
+    # One plan owner per plan (the database holds it too: participant_one_owner_per_plan).
+    "add_owner": (OWNER_NOT_ADDED, OWNER_CONSENTS),
+    # A participant added by mistake goes before any consent has named them (SPEC §3.1.5).
+    "remove_participant": (CONSENT_NOT_YET_SENT,),
+    "close_plan": (NOT_CLOSED_YET,),
+    "reopen_plan": (CLOSED_TO_REOPEN, CONSENT_VALID_TO_REOPEN),
+    # SPEC §3.6: the baton goes to another active employee of the plan.
+    "hand_over_baton": (SOMEONE_TO_HAND_TO,),
+    # One transfer waits at a time (the database holds it too: transfer_one_waiting_per_plan).
+    "propose_transfer": (NO_TRANSFER_WAITING,),
 }
+
+
+def adding_step(facts):
+    """The step whose guidance the pages for adding participants show: before consent only
+    those who must consent are added (1.5); once a consent holds, new participants come under
+    step 4, whatever their role."""
+    return STEPS_BY_ID["invite-services" if facts.consent_valid else "add-consenters"]
 
 
 class StepBlocked(Exception):
@@ -527,16 +655,28 @@ def _unmet_for(action, facts):
     return step, requirement
 
 
-def enforce(action, facts):
-    """Raise ``StepBlocked`` unless ``facts`` allow ``action`` (called by every POST view)."""
+def blocker(action, facts):
+    """``StepBlocked`` (the step, the unmet requirement and its reason) if ``facts`` do not
+    allow ``action``, else ``None``: for a page that shows why instead of refusing."""
     step, requirement = _unmet_for(action, facts)
-    if requirement is not None:
-        raise StepBlocked(step, requirement)
-    return step
+    return None if requirement is None else StepBlocked(step, requirement)
+
+
+def enforce(action, facts):
+    """Raise ``StepBlocked`` unless ``facts`` allow ``action``; returns the action's step."""
+    blocked = blocker(action, facts)
+    if blocked is not None:
+        raise blocked
+    return step_of(action)
 
 
 def allowed(action, facts):
-    return _unmet_for(action, facts)[1] is None
+    return blocker(action, facts) is None
+
+
+def step_of(action):
+    """The step whose preconditions ``action`` needs (its title and guidance for the page)."""
+    return STEPS_BY_ID[ACTIONS[action]]
 
 
 def checklist(facts):

@@ -1,10 +1,14 @@
 """What a person does in the browser, step by step, for the flow tests in tests/browser.
 
-Codes sent by e-mail are read with the test SMTP fixture in tests/ (not here)."""
+Codes sent by e-mail are read from the test SMTP server (the ``smtp_server`` fixture in tests/)."""
 
+import re
 from urllib.parse import urlparse
 
 from playwright.sync_api import expect
+
+from tests.conftest import tr
+from webapp.outbox import send_due
 
 
 def login_employee(page, email, password):
@@ -30,3 +34,24 @@ def log_out(page):
     """Log out with the button in the header and wait for the login page."""
     page.locator("header form[action$='/logout'] button").click()
     expect(page.locator("#email")).to_be_visible()
+
+
+def link(page, msgid, exact=True, **params):
+    """The link a person reads as the source string ``msgid``, in the page's language: tests
+    find links by their visible, translated name, as the person does, not by their address."""
+    language = page.locator("html").get_attribute("lang")
+    return page.get_by_role("link", name=tr(msgid, language, html=False, **params), exact=exact)
+
+
+def log_in_with_a_code(page, smtp_server, address, on_code_page=None):
+    """On the code login page (already open): ask for a code for ``address``, read it from the
+    test SMTP server, enter it, and wait for the start page. ``on_code_page(page)`` runs on the
+    page that asks for the code (an axe check, say)."""
+    page.locator("#address").fill(address)
+    page.locator("main form button[type=submit]").click()
+    send_due()
+    if on_code_page:
+        on_code_page(page)
+    page.locator("#code").fill(smtp_server.wait_for_code(address))
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/$"))

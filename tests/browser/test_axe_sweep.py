@@ -47,6 +47,8 @@ def test_every_plan_page_is_axe_clean(new_context, world, language):
         f"{base}/participants", f"{base}/participants/new",
         f"{base}/participants/new?role=service_provider", f"{base}/goals/{goal.id}/edit",
         f"{base}/goals/{goal.id}/activities/{activity.id}/edit", f"{base}/consent",
+        f"{base}/evaluation", f"{base}/status",
+        f"{base}/participants/new?role=service_provider&q=PPT",
         "/plans/new", "/plans/new/info-letter",
     ]
     for url in pages:

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, assert_no_axe_violations
-from tests.browser.helpers import login_employee, switch_language
+from tests.browser.helpers import link, log_in_with_a_code, login_employee, switch_language
 from tests.factories import PASSWORD
 from webapp.identity import make_synthetic
 from webapp.models import Consent, Participant, Plan
@@ -27,9 +27,9 @@ def _continue(page):
 def stafetthaldar_creates_the_plan(page, language, world):
     login_employee(page, world.coordinator.email, PASSWORD)
     switch_language(page, language)
-    page.locator("main a[href='/plans/new']").click()
+    link(page, "Create a new stafettlogg").click()
     assert_no_axe_violations(page)
-    page.locator("main a[href='/plans/new/inform-family']").click()
+    link(page, "Start now").click()
     assert_no_axe_violations(page)
 
     _continue(page)  # nothing ticked: the error summary names the field, nothing is lost
@@ -79,23 +79,16 @@ def stafetthaldar_invites(page, plan, name, email):
 def guardian_logs_in_with_a_code(phone, smtp_server, email, language):
     phone.goto("/login")
     switch_language(phone, language)
-    phone.locator("main a[href='/login/code']").click()
+    link(phone, "Guardian or youth? Log in with a code").click()
     assert_no_axe_violations(phone)
-    phone.locator("#address").fill(email)
-    phone.locator("main form button[type=submit]").click()
-    send_due()
-    code = smtp_server.wait_for_code(email)
-    assert_no_axe_violations(phone)
-    phone.locator("#code").fill(code)
-    phone.locator("main form button[type=submit]").click()
-    expect(phone).to_have_url(re.compile(r"/$"))
+    log_in_with_a_code(phone, smtp_server, email, on_code_page=assert_no_axe_violations)
     assert_no_axe_violations(phone)
 
 
 def stafetthaldar_sends_the_consent(page, plan):
     page.goto(f"/plans/{plan.id}/consent")
     assert_no_axe_violations(page)
-    page.locator(f"main a[href='/plans/{plan.id}/consent/new']").click()
+    link(page, "Create the consent").click()
     assert_no_axe_violations(page)
     _continue(page)  # both guardians share parental responsibility: both are chosen
     expect(page).to_have_url(re.compile(r"/consent/text$"))
@@ -110,7 +103,7 @@ def stafetthaldar_sends_the_consent(page, plan):
 
 def guardian_signs(phone, smtp_server, plan, email):
     phone.goto("/")
-    phone.locator("main a[href*='/sign']").first.click()
+    link(phone, "Sign consent").first.click()
     assert_no_axe_violations(phone)
     phone.locator("main form[action$='/sign/code'] button").click()
     send_due()

@@ -10,12 +10,13 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, assert_no_axe_violations
-from tests.browser.helpers import login_employee, switch_language
+from tests.browser.helpers import link, log_in_with_a_code, login_employee, switch_language
 from tests.factories import PASSWORD
 from webapp.models import Message, Participant
-from webapp.outbox import send_due
 
-SEEN_WITHIN_MS = 3_000
+# Generous on a busy machine: the autosave waits a second after typing, the display polls every
+# two seconds, and both compete with the test for two cores.
+SEEN_WITHIN_MS = 20_000
 
 
 def _submit(page):
@@ -36,7 +37,7 @@ def write_overview(page, plan):
 def write_goal_with_two_activities(page, plan, guardian_name, holder_name):
     page.goto(f"/plans/{plan.id}/goals")
     assert_no_axe_violations(page)  # the empty state explains a good goal
-    page.locator(f"main a[href='/plans/{plan.id}/goals/new']").click()
+    link(page, "Add a goal").click()
     page.locator("#title").fill("Ada les 15 minutt kvar dag")
     page.locator("#deadline").fill("2031-03-01")
     _submit(page)
@@ -44,7 +45,7 @@ def write_goal_with_two_activities(page, plan, guardian_name, holder_name):
     for title, place, responsible in (("Lesekvart heime", "home", guardian_name),
                                       ("Lesegruppe på skulen", "kindergarten_school",
                                        holder_name)):
-        page.locator("main a[href$='/activities/new']").first.click()
+        link(page, "Add an activity", exact=False).first.click()
         assert_no_axe_violations(page)
         page.locator("#title").fill(title)
         page.locator("#when").fill("Kvar dag")
@@ -70,7 +71,7 @@ def type_paragraph(page, text):
     body = page.locator("#body")
     body.press("Control+End")
     body.press_sequentially("\n\n" + text, delay=5)
-    expect(page.locator("#save-status")).not_to_be_empty(timeout=5_000)
+    expect(page.locator("#save-status")).not_to_be_empty(timeout=SEEN_WITHIN_MS)
     expect(page.locator("#save-status .notice--blocked")).to_have_count(0)
 
 
@@ -118,12 +119,7 @@ def guardian_reads_it_on_a_phone(new_context, world, smtp_server, plan, guardian
     phone = new_context(**PHONE).new_page()
     phone.goto("/login/code")
     switch_language(phone, language)
-    phone.locator("#address").fill(guardian.email)
-    phone.locator("main form button[type=submit]").click()
-    send_due()
-    phone.locator("#code").fill(smtp_server.wait_for_code(guardian.email))
-    phone.locator("main form button[type=submit]").click()
-    expect(phone).to_have_url(re.compile(r"/$"))
+    log_in_with_a_code(phone, smtp_server, guardian.email)
 
     pages = {
         f"/plans/{plan.id}/overview": "Ada er 6 år",

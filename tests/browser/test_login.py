@@ -126,3 +126,16 @@ def _horizontal_overflow(page):
     return page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
+
+
+def test_no_console_errors_and_an_icon_on_the_login_page(page):
+    """Before issue 8 item 14 every page logged a 404 for /favicon.ico."""
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    failed = []
+    page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+    page.goto("/login")
+    page.wait_for_load_state("networkidle")
+    assert errors == [] and failed == []
+    assert page.request.get(page.locator("link[rel=icon]").get_attribute("href")).ok
+    assert page.request.get("/favicon.ico").ok

@@ -1,12 +1,13 @@
 """Forms for logging in: employees with a password, family members with a one-time code."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, Regexp, ValidationError
 
+from webapp.fields import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     email = EmailField(
         _l("E-mail address"),
         validators=[
@@ -36,7 +37,7 @@ def _address_is_usable(form, field):
         )
 
 
-class CodeRequestForm(FlaskForm):
+class CodeRequestForm(Form):
     """Step 1 of the code login: where to send the code."""
 
     address = StringField(
@@ -51,7 +52,7 @@ class CodeRequestForm(FlaskForm):
     )
 
 
-class CodeVerifyForm(FlaskForm):
+class CodeVerifyForm(Form):
     """Step 2 of the code login: the code that was sent."""
 
     code = StringField(

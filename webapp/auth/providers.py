@@ -28,7 +28,8 @@ from flask import session
 
 from webapp import codes
 from webapp.audit import add_event
-from webapp.models import Participant, Person, utcnow
+from webapp.levels import EMPLOYEE_ROLES, sync_level
+from webapp.models import Participant, Person, Plan, utcnow
 from webapp.sessions import start_session
 
 PENDING_KEY = "code_login"
@@ -49,6 +50,10 @@ def activate_invitations(person):
     )
     for participant in invited:
         add_event(participant.plan_id, "participant_activated", person.id, participant.role)
+    # A service's employee taking part for the first time can raise the level (webapp.levels).
+    employees = {p.plan_id for p in invited if p.role in EMPLOYEE_ROLES}
+    for plan in Plan.select(Plan.id, Plan.unit).where(Plan.id.in_(list(employees or [0]))):
+        sync_level(plan, person.id)
 
 
 def log_in(person, method):
@@ -59,7 +64,7 @@ def log_in(person, method):
 
 def normalise_address(raw):
     """``("email", address)`` or ``("sms", +47 number)`` for what a person typed, else ``None``."""
-    from webapp.plans.forms import normalise_mobile
+    from webapp.fields import normalise_mobile
 
     raw = (raw or "").strip()
     if "@" in raw:

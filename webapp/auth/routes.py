@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from webapp import policy
+from webapp import guards, policy
 from webapp.auth.forms import CodeRequestForm, CodeVerifyForm, LoginForm
 from webapp.auth.providers import code_login, log_in, normalise_address
 from webapp.extensions import limiter
@@ -23,7 +23,7 @@ def _login_limit():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-@policy.public
+@guards.public
 def login():
     """The employee login form; anyone may open it. A wrong e-mail or password gets the same
     message, so the form does not reveal who has an account."""
@@ -56,7 +56,7 @@ def _address_key():
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 @limiter.limit(_address_limit, key_func=_address_key, methods=["POST"])
-@policy.public
+@guards.public
 def code_login_start():
     """Log in with a one-time code, step 1 (guardians and youth); anyone may open it.
 
@@ -74,7 +74,7 @@ def code_login_start():
 
 @bp.route("/login/code/verify", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-@policy.public
+@guards.public
 def code_login_verify():
     """Log in with a one-time code, step 2: write the code. Anyone may open it; which address
     is waiting for a code is kept in the session, never in the form."""
@@ -97,7 +97,7 @@ def code_login_verify():
 
 
 @bp.route("/logout", methods=["POST"])
-@policy.requires(policy.AUTHENTICATED)
+@guards.requires(policy.AUTHENTICATED)
 def logout():
     """Log out; the session is deleted on the server and cannot be reused."""
     end_session(current_user)

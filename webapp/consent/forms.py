@@ -4,13 +4,11 @@ code, paper consent, and withdrawal."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     RadioField,
     SelectChoice,
@@ -23,10 +21,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from webapp.consent.scans import SCAN_MAX_BYTES, sniff_scan
 from webapp.consent.service import SERVICE_ROWS
-from webapp.plans.forms import CheckboxesField
+from webapp.fields import CheckboxesField, Form, SubForm
 
 
-class ServiceRow(Form):
+class ServiceRow(SubForm):
     """One service the consent names: a unit of the municipality and who takes part."""
 
     unit = SelectField(_l("Service"), coerce=int, validate_choice=False)
@@ -36,7 +34,7 @@ class ServiceRow(Form):
     )
 
 
-class SignersForm(FlaskForm):
+class SignersForm(Form):
     """Step 1: the language, who signs, and which services the consent names."""
 
     language = RadioField(
@@ -102,7 +100,7 @@ def _flatten(errors):
     return messages
 
 
-class TextForm(FlaskForm):
+class TextForm(Form):
     """Step 2: the text the family will read and sign, editable before sending."""
 
     text = TextAreaField(
@@ -116,11 +114,7 @@ class TextForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
-    """A button that changes something: send, ask for a code, refuse, withdraw."""
-
-
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(
         _l("The code you received"),
         validators=[
@@ -131,7 +125,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class PaperForm(FlaskForm):
+class PaperForm(Form):
     """SPEC §3.1.5: the stafetthaldar records a consent given (or refused) on paper."""
 
     decision = RadioField(

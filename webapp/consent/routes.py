@@ -17,13 +17,15 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectChoice
 
-from webapp import policy, routine
+from webapp import guards, policy, routine
 from webapp.consent import scans, service, texts
-from webapp.consent.forms import CodeForm, ConfirmForm, PaperForm, SignersForm, TextForm
+from webapp.consent.forms import CodeForm, PaperForm, SignersForm, TextForm
 from webapp.extensions import limiter
+from webapp.facts import facts_for
+from webapp.fields import ConfirmForm
+from webapp.guards import enforces
 from webapp.labels import role_label
-from webapp.models import Consent, Signature, facts_for
-from webapp.plans.enforce import enforces
+from webapp.models import Consent, Signature
 
 bp = Blueprint("consent", __name__, url_prefix="/plans/<int:plan_id>/consent")
 
@@ -55,7 +57,7 @@ def _shown(*consents):
 
 
 @bp.route("")
-@policy.requires_plan(policy.PLAN_READ)
+@guards.requires_plan(policy.PLAN_READ)
 def index(plan):
     """The consent: the current version, who signed and how, the services it names, its seal,
     what an update adds, and earlier versions. Anyone who may read the plan; the stafetthaldar
@@ -87,13 +89,13 @@ def index(plan):
         own_signature=own,
         may_manage=may_manage,
         may_decide=policy.can(current_user, policy.CONSENT_DECIDE, plan),
-        send_blocked=routine.unmet(routine.STEPS_BY_ID["send-consent"], facts) if facts else None,
+        send_blocked=routine.blocker("send_consent", facts) if facts else None,
         paragraphs=texts.paragraphs,
     )
 
 
 @bp.route("/versions/<int:consent_id>")
-@policy.requires_plan(policy.PLAN_READ)
+@guards.requires_plan(policy.PLAN_READ)
 def show_version(plan, consent_id):
     """One earlier (or the current) version with its text, signers and seal; for anyone who may
     read the plan. Drafts are not shown here."""
@@ -117,7 +119,7 @@ def show_version(plan, consent_id):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@policy.requires_plan(policy.PLAN_MANAGE)
+@guards.requires_plan(policy.PLAN_MANAGE)
 @enforces("send_consent")
 def edit_signers(plan):
     """Step 1 of a new version: who signs, which services it names, and its language. The
@@ -164,7 +166,7 @@ def _draft_or_back(plan):
 
 
 @bp.route("/text", methods=["GET", "POST"])
-@policy.requires_plan(policy.PLAN_MANAGE)
+@guards.requires_plan(policy.PLAN_MANAGE)
 @enforces("send_consent")
 def edit_text(plan):
     """Step 2: the text from the template, adjusted to who signs, editable before sending.
@@ -182,7 +184,7 @@ def edit_text(plan):
 
 
 @bp.route("/check")
-@policy.requires_plan(policy.PLAN_MANAGE)
+@guards.requires_plan(policy.PLAN_MANAGE)
 def check(plan):
     """Step 3: check everything before the consent is sealed and sent. The stafetthaldar only."""
     versions = service.Versions(plan)
@@ -201,7 +203,7 @@ def check(plan):
 
 
 @bp.route("/send", methods=["POST"])
-@policy.requires_plan(policy.PLAN_MANAGE)
+@guards.requires_plan(policy.PLAN_MANAGE)
 @enforces("send_consent")
 def send(plan):
     """Seal the draft and send it to every signer. The stafetthaldar only; the routine's
@@ -233,11 +235,11 @@ def _sign_page(plan, signature, code_form, status=200):
 
 
 @bp.route("/<int:consent_id>/sign", methods=["GET", "POST"])
-@policy.requires_plan(policy.CONSENT_DECIDE)
+@guards.requires_plan(policy.CONSENT_DECIDE)
 def sign(plan, consent_id):
     """Read the exact text and its seal, then sign with a one-time code. Only a guardian or
     youth this consent asks to sign (anyone else gets 404)."""
-    signature = policy.load_own_signature(plan, consent_id)
+    signature = guards.load_own_signature(plan, consent_id)
     form = CodeForm()
     if form.validate_on_submit():
         if service.sign_with_code(plan, signature, current_user, form.code.data):
@@ -251,11 +253,11 @@ def sign(plan, consent_id):
 
 @bp.route("/<int:consent_id>/sign/code", methods=["POST"])
 @limiter.limit("5 per 10 minutes", methods=["POST"])
-@policy.requires_plan(policy.CONSENT_DECIDE)
+@guards.requires_plan(policy.CONSENT_DECIDE)
 def send_code(plan, consent_id):
     """Send a one-time code for signing to the signer's e-mail and mobile. Only a signer this
     consent asks."""
-    policy.load_own_signature(plan, consent_id)
+    guards.load_own_signature(plan, consent_id)
     if ConfirmForm().validate_on_submit():
         service.send_sign_code(current_user)
         flash(_("We have sent you a code. It is valid for 10 minutes."))
@@ -264,10 +266,10 @@ def send_code(plan, consent_id):
 
 
 @bp.route("/<int:consent_id>/refuse", methods=["POST"])
-@policy.requires_plan(policy.CONSENT_DECIDE)
+@guards.requires_plan(policy.CONSENT_DECIDE)
 def refuse(plan, consent_id):
     """"I do not consent": record a refusal. Only a signer this consent asks."""
-    signature = policy.load_own_signature(plan, consent_id)
+    signature = guards.load_own_signature(plan, consent_id)
     if ConfirmForm().validate_on_submit():
         service.decide(plan, signature, Signature.REFUSED, "online", current_user.id)
         flash(_("Your answer is recorded: you do not consent."))
@@ -275,7 +277,7 @@ def refuse(plan, consent_id):
 
 
 @bp.route("/withdraw", methods=["GET", "POST"])
-@policy.requires_plan(policy.CONSENT_DECIDE)
+@guards.requires_plan(policy.CONSENT_DECIDE)
 @enforces("withdraw_consent")
 def withdraw(plan):
     """Withdraw consent (SPEC §3.7): a page saying what happens, then one button. The guardians
@@ -296,7 +298,7 @@ def withdraw(plan):
 
 
 @bp.route("/<int:consent_id>/signers/<int:person_id>/paper", methods=["GET", "POST"])
-@policy.requires_plan(policy.PLAN_MANAGE)
+@guards.requires_plan(policy.PLAN_MANAGE)
 def record_paper(plan, consent_id, person_id):
     """Record a consent signed or refused on paper, with the scanned form (SPEC §3.1.5). The
     stafetthaldar only, for a signer who has not answered yet."""
@@ -317,7 +319,7 @@ def record_paper(plan, consent_id, person_id):
 
 
 @bp.route("/signatures/<int:signature_id>/scan")
-@policy.requires_plan(policy.PLAN_READ)
+@guards.requires_plan(policy.PLAN_READ)
 def paper_scan(plan, signature_id):
     """The scanned paper form of one signature, for anyone who may read the plan. Served from
     the instance folder, never from ``static/``."""

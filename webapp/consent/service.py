@@ -15,6 +15,8 @@ from webapp import codes
 from webapp.audit import add_event
 from webapp.consent import texts
 from webapp.db import immediate, is_sqlite
+from webapp.facts import age_on
+from webapp.levels import sync_level
 from webapp.models import (
     Consent,
     ConsentService,
@@ -23,7 +25,6 @@ from webapp.models import (
     Plan,
     Signature,
     Unit,
-    age_on,
     pending_signature,
     utcnow,
 )
@@ -318,11 +319,13 @@ def _make_valid(plan, consent):
     )
     Consent.update(status=Consent.VALID, valid_at=now).where(Consent.id == consent.id).execute()
     (
-        Plan.update(status=Plan.ACTIVE, updated_at=now)
+        Plan.update(status=Plan.ACTIVE, closed_reason=None, closed_at=None, updated_at=now)
         .where((Plan.id == plan.id) & (Plan.status.in_((Plan.DRAFT, Plan.PASSIVE))))
         .execute()
     )
     add_event(plan, "consent_valid", None, f"v{consent.version}")
+    # The services the new version names (or no longer names) set the level (webapp.levels).
+    sync_level(plan, None)
     _tell_stafetthaldar(plan)
 
 
@@ -337,7 +340,7 @@ def _tell_stafetthaldar(plan):
         )
     )
     for person in people:
-        notify(person, "new_item")
+        notify(person, "new_item", plan)
 
 
 def send_sign_code(person):
@@ -367,7 +370,8 @@ def withdraw(plan, person):
         if not changed:
             return False
         (
-            Plan.update(status=Plan.PASSIVE, updated_at=now)
+            Plan.update(status=Plan.PASSIVE, closed_reason=Plan.CONSENT_WITHDRAWN,
+                        closed_at=now, updated_at=now)
             .where((Plan.id == plan.id) & (Plan.status.in_((Plan.DRAFT, Plan.ACTIVE))))
             .execute()
         )

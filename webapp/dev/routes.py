@@ -3,7 +3,7 @@ and links that would have been sent by e-mail and SMS."""
 
 from flask import Blueprint, render_template
 
-from webapp import policy
+from webapp import guards
 from webapp.models import OutboxMessage
 
 bp = Blueprint("dev", __name__, url_prefix="/dev")
@@ -12,7 +12,7 @@ RECENT = 50
 
 
 @bp.route("/outbox")
-@policy.development
+@guards.development
 def outbox():
     """The most recent outbox messages, newest first; development only, from this machine."""
     messages = OutboxMessage.select().order_by(OutboxMessage.id.desc()).limit(RECENT)

@@ -1,10 +1,8 @@
 """Forms for goals and activities (SPEC §3.2.3)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -13,11 +11,19 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from webapp.plans.forms import plain_name
+from webapp.concurrency import VersionField
+from webapp.fields import Form
+from webapp.models import oslo_today
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def title_field(label, required):
+    """A goal's or an activity's title: one line, required, at most 200 characters."""
+    return StringField(label, filters=[_strip], validators=[
+        DataRequired(required), Length(max=200, message=_l("Write at most 200 characters."))])
 
 
 def _participant_id(value):
@@ -25,13 +31,8 @@ def _participant_id(value):
     return int(value) if value not in (None, "") else None
 
 
-class GoalForm(FlaskForm):
-    title = StringField(
-        _l("The goal"),
-        filters=[_strip],
-        validators=[DataRequired(_l("Write the goal.")),
-                    Length(max=200, message=_l("Write at most 200 characters.")), plain_name],
-    )
+class GoalForm(Form):
+    title = title_field(_l("The goal"), _l("Write the goal."))
     deadline = DateField(
         _l("Deadline (the date of the evaluation meeting)"),
         format=["%Y-%m-%d", "%d.%m.%Y"],
@@ -42,7 +43,17 @@ class GoalForm(FlaskForm):
         _l("Description (optional)"), filters=[_strip],
         validators=[Length(max=2000, message=_l("Write at most 2000 characters."))],
     )
-    version = HiddenField()
+    version = VersionField()
+
+    # Set by the view when editing: the deadline already saved, which may have passed.
+    saved_deadline = None
+
+    def validate_deadline(self, field):
+        # The deadline is the evaluation meeting's date: a new or moved one is not in the past;
+        # an old goal keeps its passed deadline while other things are changed.
+        if field.data and field.data != self.saved_deadline and field.data < oslo_today():
+            raise ValidationError(
+                _l("The deadline cannot be in the past: choose today or a later date."))
 
 
 PLACES = [
@@ -52,13 +63,8 @@ PLACES = [
 ]
 
 
-class ActivityForm(FlaskForm):
-    title = StringField(
-        _l("The activity"),
-        filters=[_strip],
-        validators=[DataRequired(_l("Write the activity.")),
-                    Length(max=200, message=_l("Write at most 200 characters.")), plain_name],
-    )
+class ActivityForm(Form):
+    title = title_field(_l("The activity"), _l("Write the activity."))
     when = StringField(
         _l("When"), filters=[_strip],
         validators=[Length(max=200, message=_l("Write at most 200 characters."))],
@@ -75,17 +81,8 @@ class ActivityForm(FlaskForm):
         _l("Short description (optional)"), filters=[_strip],
         validators=[Length(max=2000, message=_l("Write at most 2000 characters."))],
     )
-    version = HiddenField()
+    version = VersionField()
 
     def validate_responsible(self, field):
         if field.data is None or field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_l("Choose one of the plan's active participants."))
-
-
-def fix_date_errors(form, field_name):
-    """WTForms' own "Not a valid date value." becomes a sentence in the user's language."""
-    field = form[field_name]
-    if field.errors and field.raw_data and field.raw_data[0]:
-        field.errors[:] = [_l("Write the date as day, month and year, for example 24.03.2027.")]
-
-

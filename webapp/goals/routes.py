@@ -3,19 +3,20 @@ deadline the evaluation date; activities under a goal with a responsible active 
 a place (home, kindergarten or school, a service). The stafetthaldar writes them once the consent
 is valid; every participant reads them. Plain-language hints are advice, never a block."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from webapp import policy, routine
+from webapp import guards, policy, routine
 from webapp.audit import add_event
-from webapp.concurrency import save_if_current
+from webapp.concurrency import save_or_conflict
 from webapp.db import immediate
-from webapp.goals.forms import PLACES, ActivityForm, GoalForm, fix_date_errors
-from webapp.models import Activity, Goal, Participant, Person
+from webapp.goals.forms import PLACES, ActivityForm, GoalForm
+from webapp.guards import enforces
+from webapp.models import Activity, Goal, Participant, Person, oslo_today
 from webapp.plainlang import goal_hints
-from webapp.plans.enforce import enforces
 
 bp = Blueprint("goals", __name__, url_prefix="/plans/<int:plan_id>/goals")
 
@@ -25,72 +26,31 @@ def _labels():
     return {"place_label": {choice.value: choice.label for choice in PLACES}}
 
 
-def goals_with_activities(plan):
-    """The plan's goals, each with ``.activity_list`` (responsible person's name included):
-    two queries whatever the number of goals."""
-    goals = list(Goal.select().where(Goal.plan == plan).order_by(Goal.position, Goal.id))
-    by_goal = {goal.id: goal for goal in goals}
-    for goal in goals:
-        goal.activity_list = []
-    if goals:
-        activities = (
-            Activity.select(Activity, Participant, Person)
-            .join(Participant, on=(Activity.responsible == Participant.id))
-            .join(Person, on=(Participant.person == Person.id))
-            .where(Activity.goal.in_(list(by_goal)))
-            .order_by(Activity.id)
-        )
-        for activity in activities:
-            by_goal[activity.goal_id].activity_list.append(activity)
-    return goals
-
-
-def _goal_or_404(plan, goal_id):
-    goal = Goal.get_or_none((Goal.id == goal_id) & (Goal.plan == plan))
-    if goal is None:
-        abort(404)
-    return goal
-
-
-def _activity_or_404(goal, activity_id):
-    activity = Activity.get_or_none((Activity.id == activity_id) & (Activity.goal == goal))
-    if activity is None:
-        abort(404)
-    return activity
-
-
 def responsible_choices(plan):
     """``[(participant_id, "name (role)")]`` of the plan's active participants, after an empty
     first choice."""
     from webapp.labels import role_label
 
-    rows = (
-        Participant.select(Participant.id, Participant.role, Person.name)
-        .join(Person, on=(Participant.person == Person.id))
-        .where((Participant.plan == plan) & (Participant.status == Participant.ACTIVE))
-        .order_by(Person.name, Participant.id)
-        .tuples()
-    )
     # An empty first choice: nobody is preselected, and an activity whose responsible is no
     # longer active is not silently handed to whoever comes first in the list.
     return [SelectChoice("", _("Choose…"))] + [
-        SelectChoice(pid, f"{name} ({role_label(role)})") for pid, role, name in rows]
+        SelectChoice(p.id, f"{p.person.name} ({role_label(p.role)})")
+        for p in Participant.active_in(plan)]
 
 
 @bp.route("")
-@policy.requires_plan(policy.PLAN_READ)
+@guards.requires_plan(policy.PLAN_READ)
 def index(plan):
     """Goals with their activities and who is responsible. Every participant with content
     access (policy.PLAN_READ); the stafetthaldar also adds and changes them."""
     return render_template(
-        "goals/index.html", plan=plan, goals=goals_with_activities(plan),
-        may_edit=policy.can(current_user, policy.PLAN_MANAGE, plan),
+        "goals/index.html", plan=plan, goals=Goal.with_activities(plan),
+        may_edit=guards.may("goals.new_goal", plan),
         step=routine.STEPS_BY_ID["goals"], goal_hints=goal_hints,
     )
 
 
 def _goal_page(plan, form, goal=None, conflict=None):
-    fix_date_errors(form, "deadline")
     status = 409 if conflict else 422 if form.errors else 200
     hints = goal_hints(form.title.data, form.deadline.data) if form.title.data else []
     return render_template(
@@ -100,12 +60,15 @@ def _goal_page(plan, form, goal=None, conflict=None):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@policy.requires_plan(policy.PLAN_MANAGE)
+@guards.requires_plan(policy.PLAN_MANAGE)
 @enforces("write_goal")
 def new_goal(plan):
     """Add a goal; the deadline defaults to the evaluation date. The stafetthaldar
     (policy.PLAN_MANAGE), once the consent is valid."""
-    form = GoalForm(data={"deadline": plan.next_evaluation, "version": 1})
+    proposed = plan.next_evaluation
+    if proposed is not None and proposed < oslo_today():
+        proposed = None  # a passed evaluation date would be refused (GoalForm)
+    form = GoalForm(data={"deadline": proposed, "version": 1})
     if form.validate_on_submit():
         with immediate():
             position = Goal.select().where(Goal.plan == plan).count()
@@ -121,22 +84,22 @@ def new_goal(plan):
 
 
 @bp.route("/<int:goal_id>/edit", methods=["GET", "POST"])
-@policy.requires_plan(policy.PLAN_MANAGE)
+@guards.requires_plan(policy.PLAN_MANAGE)
 @enforces("write_goal")
 def edit_goal(plan, goal_id):
     """Change a goal. The stafetthaldar (policy.PLAN_MANAGE). A save from an out-of-date
     version is refused with both texts shown (409)."""
-    goal = _goal_or_404(plan, goal_id)
+    goal = guards.plan_child_or_404(Goal, plan, goal_id)
     form = GoalForm(obj=goal)
+    form.saved_deadline = goal.deadline
     if form.validate_on_submit():
-        if save_if_current(Goal, goal.id, Goal.version, int(form.version.data or 0),
-                           title=form.title.data, deadline=form.deadline.data,
-                           description=form.description.data or ""):
+        conflict = save_or_conflict(Goal, goal, Goal.version, form, title=form.title.data,
+                                    deadline=form.deadline.data,
+                                    description=form.description.data or "")
+        if conflict is None:
             add_event(plan, "goal_changed", current_user.id)
             flash(_("The goal is saved."))
             return redirect(url_for("goals.index", plan_id=plan.id) + f"#goal-{goal.id}")
-        conflict = Goal.get_by_id(goal.id)
-        form.version.data = conflict.version
         return _goal_page(plan, form, goal, conflict)
     return _goal_page(plan, form, goal)
 
@@ -154,12 +117,12 @@ def _activity_page(plan, goal, form, activity=None, conflict=None):
 
 
 @bp.route("/<int:goal_id>/activities/new", methods=["GET", "POST"])
-@policy.requires_plan(policy.PLAN_MANAGE)
+@guards.requires_plan(policy.PLAN_MANAGE)
 @enforces("write_activity")
 def new_activity(plan, goal_id):
     """Add an activity under a goal, with a responsible active participant and a place.
     The stafetthaldar (policy.PLAN_MANAGE), once the consent is valid."""
-    goal = _goal_or_404(plan, goal_id)
+    goal = guards.plan_child_or_404(Goal, plan, goal_id)
     form = ActivityForm()
     form.responsible.choices = responsible_choices(plan)
     if form.validate_on_submit():
@@ -173,25 +136,24 @@ def new_activity(plan, goal_id):
 
 
 @bp.route("/<int:goal_id>/activities/<int:activity_id>/edit", methods=["GET", "POST"])
-@policy.requires_plan(policy.PLAN_MANAGE)
+@guards.requires_plan(policy.PLAN_MANAGE)
 @enforces("write_activity")
 def edit_activity(plan, goal_id, activity_id):
     """Change an activity. The stafetthaldar (policy.PLAN_MANAGE); conflicts as for goals."""
-    goal = _goal_or_404(plan, goal_id)
-    activity = _activity_or_404(goal, activity_id)
+    goal = guards.plan_child_or_404(Goal, plan, goal_id)
+    activity = guards.plan_child_or_404(Activity, goal, activity_id)
     form = ActivityForm(obj=activity)
     form.responsible.choices = responsible_choices(plan)
     if not form.is_submitted():
         form.responsible.data = activity.responsible_id  # the form reads a model, not its id
     if form.validate_on_submit():
-        if save_if_current(Activity, activity.id, Activity.version, int(form.version.data or 0),
-                           title=form.title.data, when=form.when.data or "",
-                           responsible=form.responsible.data, place=form.place.data,
-                           description=form.description.data or ""):
+        conflict = save_or_conflict(Activity, activity, Activity.version, form,
+                                    title=form.title.data, when=form.when.data or "",
+                                    responsible=form.responsible.data, place=form.place.data,
+                                    description=form.description.data or "")
+        if conflict is None:
             add_event(plan, "activity_changed", current_user.id)
             flash(_("The activity is saved."))
             return redirect(url_for("goals.index", plan_id=plan.id) + f"#goal-{goal.id}")
-        conflict = Activity.get_by_id(activity.id)
-        form.version.data = conflict.version
         return _activity_page(plan, goal, form, activity, conflict)
     return _activity_page(plan, goal, form, activity)

@@ -1,17 +1,30 @@
-"""The start page and the language choice."""
+"""The start page, the language choice and the icon."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+import os
+
+from flask import (
+    Blueprint,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_login import current_user
 
-from webapp import policy
+from webapp import guards, policy
 from webapp.messages.routes import unread_by_plan
 from webapp.models import (
     Person,
+    Transfer,
     pending_signatures_of,
     plans_led_by,
     plans_of,
     stafetthaldar_names,
 )
+from webapp.numbers import page_number
 from webapp.safe_urls import safe_next
 
 bp = Blueprint("main", __name__)
@@ -20,33 +33,39 @@ LED_PER_PAGE = 50
 
 
 @bp.route("/")
-@policy.requires(policy.AUTHENTICATED)
+@guards.requires(policy.AUTHENTICATED)
 def home():
     """"My plans": the plans the person takes part in; leaders also see their units' plans as
-    metadata. Anyone logged in may open it."""
+    metadata, with the transfers that wait (SPEC §3.6), and the receiving leader the transfers
+    waiting for their answer (metadata only). Anyone logged in may open it."""
     mine = list(plans_of(current_user))
-    page = request.args.get("page", 1, type=int) or 1
     led, led_total = [], 0
     if current_user.is_employee:
         query = plans_led_by(current_user)
         led_total = query.count()
-        led = list(query.paginate(max(page, 1), LED_PER_PAGE))
+    pages = max(1, -(-led_total // LED_PER_PAGE))
+    page = page_number(pages)
+    if led_total:
+        led = list(query.paginate(page, LED_PER_PAGE))
     names = stafetthaldar_names(mine + led)
+    incoming = list(Transfer.waiting_for(current_user)) if current_user.is_employee else []
     return render_template(
         "main/home.html",
         to_sign=list(pending_signatures_of(current_user)),
         mine=mine,
         led=led,
         page=page,
-        pages=max(1, -(-led_total // LED_PER_PAGE)),
+        pages=pages,
         names=names,
+        incoming=incoming,
+        transfers=Transfer.waiting_in(led),
         unread=unread_by_plan(current_user, mine),
         may_create=policy.can(current_user, policy.CREATE_PLAN),
     )
 
 
 @bp.route("/language", methods=["POST"])
-@policy.public
+@guards.public
 def set_language():
     """Choose nynorsk or bokmål; remembered in the session and, when logged in, for the user."""
     language = request.form.get("language")
@@ -57,8 +76,17 @@ def set_language():
     return redirect(safe_next(request.form.get("next")) or url_for("main.home"))
 
 
+@bp.route("/favicon.ico")
+@guards.public
+def favicon():
+    """The icon at the address browsers and other clients ask for when a page names none
+    (pages name static/img/favicon.svg). Anyone may fetch it."""
+    return send_from_directory(os.path.join(current_app.static_folder, "img"), "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon")
+
+
 @bp.route("/plain-language", methods=["POST"])
-@policy.requires(policy.AUTHENTICATED)
+@guards.requires(policy.AUTHENTICATED)
 def plain_language():
     """The plain-language figures (sentence length, LIX) of the text being written, for htmx
     as you type. Anyone logged in: it reads only the posted text, nothing stored."""

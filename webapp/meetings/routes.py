@@ -6,30 +6,29 @@ calendar file (.ics) without personal data for employees' own calendars."""
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from webapp import policy, routine
+from webapp import guards, policy, routine
 from webapp.audit import add_event
 from webapp.db import immediate
+from webapp.guards import enforces
 from webapp.labels import format_datetime, meeting_kind_label, role_label
 from webapp.meetings.forms import MeetingForm
+from webapp.messages.service import send_message
 from webapp.minutes.templates_text import level_of
 from webapp.models import (
     Meeting,
     MeetingInvite,
     Message,
-    MessageRecipient,
     Participant,
     Person,
     Plan,
     utcnow,
 )
-from webapp.notify import notify
-from webapp.plans.enforce import enforces
 
 bp = Blueprint("meetings", __name__)
 OSLO = ZoneInfo("Europe/Oslo")
@@ -42,25 +41,8 @@ def to_utc(day, at):
     return local.astimezone(UTC).replace(tzinfo=None)
 
 
-def meeting_or_404(plan, meeting_id):
-    meeting = Meeting.get_or_none((Meeting.id == meeting_id) & (Meeting.plan == plan))
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
-def active_participants(plan):
-    """``[(participant, person)]`` of the plan's active participants, one query."""
-    return list(
-        Participant.select(Participant, Person)
-        .join(Person, on=(Participant.person == Person.id))
-        .where((Participant.plan == plan) & (Participant.status == Participant.ACTIVE))
-        .order_by(Person.name, Participant.id)
-    )
-
-
 @bp.route("/plans/<int:plan_id>/calendar")
-@policy.requires_plan(policy.PLAN_READ)
+@guards.requires_plan(policy.PLAN_READ)
 def calendar(plan):
     """The plan's meetings, upcoming first, then the past ones. Every participant with content
     access (policy.PLAN_READ); the stafetthaldar also plans new ones."""
@@ -70,18 +52,18 @@ def calendar(plan):
         "meetings/calendar.html", plan=plan,
         upcoming=[m for m in meetings if m.starts_at >= now],
         past=[m for m in reversed(meetings) if m.starts_at < now],
-        may_plan=policy.can(current_user, policy.PLAN_MANAGE, plan),
+        may_plan=guards.may("meetings.new_meeting", plan),
     )
 
 
 @bp.route("/plans/<int:plan_id>/meetings/new", methods=["GET", "POST"])
-@policy.requires_plan(policy.PLAN_MANAGE)
+@guards.requires_plan(policy.PLAN_MANAGE)
 @enforces("plan_meeting")
 def new_meeting(plan):
     """Plan a meeting: the invitation goes as a message and a content-free notification; an
     evaluation meeting sets the plan's evaluation date. The stafetthaldar (policy.PLAN_MANAGE),
     once the consent is valid (routine step 2.4)."""
-    people = active_participants(plan)
+    people = list(Participant.active_in(plan))
     choices = [SelectChoice(p.id, f"{p.person.name} ({role_label(p.role)})") for p in people]
     holder = next((p.id for p in people if p.role == Participant.STAFETTHALDAR), None)
     form = MeetingForm(data={"kind": "evaluation", "invited": [p.id for p in people],
@@ -126,16 +108,8 @@ def _create(plan, form, starts_at, people):
             body = _("You are invited to a %(kind)s on %(time)s. Place: %(place)s.",
                      kind=meeting_kind_label(meeting.kind).lower(),
                      time=format_datetime(starts_at), place=meeting.place or "–")
-        message = Message.create(plan=plan, meeting=meeting, author=current_user.id,
-                                 subject=subject, body=body)
-        recipients = {p.person_id for p in invited} | {current_user.id}
-        MessageRecipient.insert_many(
-            [{"message": message.id, "person": pid,
-              "read_at": utcnow() if pid == current_user.id else None} for pid in recipients]
-        ).execute()
-        for p in invited:
-            if p.person_id != current_user.id:
-                notify(p.person, "meeting")
+        send_message(plan, current_user.id, subject, body, [p.person for p in invited],
+                     notification="meeting", meeting=meeting)
         if meeting.kind == "evaluation":
             # The Norwegian date: a meeting at 00:30 is on the 10th, though 23:30 UTC on the 9th.
             Plan.update(next_evaluation=form.day.data, updated_at=utcnow()).where(
@@ -151,11 +125,11 @@ def plan_language():
 
 
 @bp.route("/plans/<int:plan_id>/meetings/<int:meeting_id>")
-@policy.requires_plan(policy.PLAN_READ)
+@guards.requires_plan(policy.PLAN_READ)
 def show(plan, meeting_id):
     """A meeting: type, time, place, who is invited, the minute-taker, its minutes. Every
     participant with content access (policy.PLAN_READ)."""
-    meeting = meeting_or_404(plan, meeting_id)
+    meeting = guards.plan_child_or_404(Meeting, plan, meeting_id)
     invited = list(
         Participant.select(Participant, Person)
         .join(Person, on=(Participant.person == Person.id))
@@ -171,6 +145,7 @@ def show(plan, meeting_id):
         minute_taker=next((p for p in invited if p.id == meeting.minute_taker_id), None),
         has_minutes_pages="minutes.edit" in views,
         may_write=policy.may_write_minutes(current_user, plan, meeting),
+        may_evaluate=guards.may("meetings.evaluation", plan),
     )
 
 
@@ -194,12 +169,12 @@ def _ics_escape(text):
 
 
 @bp.route("/plans/<int:plan_id>/meetings/<int:meeting_id>/calendar-file")
-@policy.requires_plan(policy.PLAN_READ)
+@guards.requires_plan(policy.PLAN_READ)
 def ics(plan, meeting_id):
     """The meeting as a calendar file for one's own calendar, with no personal data (SPEC
     §3.2.4): the title is "Stafettlogg" and the text points to the invitation in the log. There
     is no place (it can name the family's home) and no names. Participants (policy.PLAN_READ)."""
-    meeting = meeting_or_404(plan, meeting_id)
+    meeting = guards.plan_child_or_404(Meeting, plan, meeting_id)
     stamp = "%Y%m%dT%H%M%SZ"
     host = current_app.config.get("ICS_UID_DOMAIN", "stafettlogg.invalid")
     lines = [
@@ -221,7 +196,7 @@ def ics(plan, meeting_id):
 
 
 @bp.route("/meetings")
-@policy.requires(policy.AUTHENTICATED)
+@guards.requires(policy.AUTHENTICATED)
 def mine():
     """The logged-in person's upcoming meetings in the plans whose content they may read.
     Anyone logged in; only their own meetings are listed."""
@@ -241,3 +216,5 @@ def mine():
     policy.prime_roles(current_user, [m.plan for m in rows])
     meetings = [m for m in rows if policy.can(current_user, policy.PLAN_READ, m.plan)]
     return render_template("meetings/mine.html", meetings=meetings)
+
+from webapp.meetings import evaluation as _evaluation  # noqa: E402,F401  (routes on this bp)

@@ -1,23 +1,28 @@
 """Messages (SPEC §3.8): to all or chosen participants, read or unread per person; the
 notification says only that something is waiting. Minutes are messages too."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from webapp import policy
+from webapp import guards, policy
 from webapp.audit import add_event
 from webapp.db import immediate
+from webapp.fields import CheckboxesField, Form
+from webapp.guards import enforces
 from webapp.labels import role_label
-from webapp.messages.service import unread_by_plan, unread_count  # noqa: F401 (home page)
-from webapp.models import Message, MessageRecipient, Participant, Person, utcnow
-from webapp.notify import notify
-from webapp.plans.enforce import enforces
-from webapp.plans.forms import CheckboxesField
+from webapp.messages.service import (  # noqa: F401 (unread_by_plan: home page)
+    send_message,
+    take_message_allowance,
+    unread_by_plan,
+    unread_count,
+)
+from webapp.models import Message, MessageRecipient, Participant, Person
+from webapp.numbers import page_number
 
 bp = Blueprint("messages", __name__, url_prefix="/plans/<int:plan_id>/messages")
 PAGE_SIZE = 50
@@ -25,7 +30,7 @@ LAST_PAGE = 100_000  # a larger page number would overflow the database's OFFSET
 
 
 
-class MessageForm(FlaskForm):
+class MessageForm(Form):
     to = RadioField(_l("To"), choices=[SelectChoice("all", _l("Everyone in the plan")),
                                        SelectChoice("chosen", _l("Chosen participants"))],
                     default="all", validators=[InputRequired(_l("Choose who gets it."))])
@@ -60,11 +65,11 @@ def unread_messages(plan):
 
 
 @bp.route("")
-@policy.requires_plan(policy.PLAN_READ)
+@guards.requires_plan(policy.PLAN_READ)
 def index(plan):
     """The messages and minutes the person received or wrote in this plan, newest first,
     unread marked; 50 a page. Every participant with content access (policy.PLAN_READ)."""
-    page = min(max(request.args.get("page", 1, type=int), 1), LAST_PAGE)
+    page = page_number(LAST_PAGE)
     rows = list(
         Message.select(Message.id, Message.kind, Message.subject, Message.created_at,
                        Person.name.alias("author_name"), MessageRecipient.read_at)
@@ -86,7 +91,7 @@ def index(plan):
 
 
 @bp.route("/<int:message_id>")
-@policy.requires_plan(policy.PLAN_READ)
+@guards.requires_plan(policy.PLAN_READ)
 def show(plan, message_id):
     """One message, marked read for this person. Its recipients (the author is one)."""
     message = (
@@ -100,9 +105,7 @@ def show(plan, message_id):
     )
     if message is None:
         abort(404)
-    MessageRecipient.update(read_at=utcnow()).where(
-        (MessageRecipient.message == message) & (MessageRecipient.person == current_user.id)
-        & MessageRecipient.read_at.is_null()).execute()
+    MessageRecipient.mark_read(message, current_user.id)
     minutes_url = None
     if message.kind == Message.MINUTES and "minutes.show" in current_app.view_functions:
         minutes_url = url_for("minutes.show", plan_id=plan.id, message_id=message.id)
@@ -111,38 +114,32 @@ def show(plan, message_id):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@policy.requires_plan(policy.PLAN_CONTRIBUTE)
+@guards.requires_plan(policy.PLAN_CONTRIBUTE)
 @enforces("write_message")
 def new_message(plan):
     """Write to everyone or to chosen participants; they get a notification without content.
-    Every participant while the plan is active (policy.PLAN_CONTRIBUTE)."""
-    people = list(
-        Participant.select(Participant, Person)
-        .join(Person, on=(Participant.person == Person.id))
-        .where((Participant.plan == plan) & (Participant.status == Participant.ACTIVE))
-        .order_by(Person.name)
-    )
+    Every participant while the plan is active (policy.PLAN_CONTRIBUTE), up to
+    MESSAGE_RATE_LIMIT messages per author: the one over it is not sent but kept in the form
+    (429), so nothing typed is lost."""
+    people = list(Participant.active_in(plan))
     form = MessageForm()
     form.chosen.choices = [
         SelectChoice(p.id, f"{p.person.name} ({role_label(p.role)})")
         for p in people if p.person_id != current_user.id
     ]
-    if form.validate_on_submit():
+    retry_after = 0
+    if form.validate_on_submit() and not (retry_after := take_message_allowance(current_user)):
         chosen = set(form.chosen.data) if form.to.data == "chosen" else {p.id for p in people}
-        recipients = {p.person_id: p.person for p in people if p.id in chosen}
-        recipients.pop(current_user.id, None)
+        recipients = [p.person for p in people if p.id in chosen]
         with immediate():
-            message = Message.create(plan=plan, author=current_user.id,
-                                     subject=form.subject.data, body=form.body.data)
-            MessageRecipient.insert_many(
-                # Every row names the same columns: insert_many takes them from the first.
-                [{"message": message.id, "person": pid, "read_at": None} for pid in recipients]
-                + [{"message": message.id, "person": current_user.id, "read_at": utcnow()}]
-            ).execute()
-            for person in recipients.values():
-                notify(person, "new_item")
+            send_message(plan, current_user.id, form.subject.data, form.body.data, recipients)
             add_event(plan, "message_sent", current_user.id)
         flash(_("The message is sent."))
         return redirect(url_for("messages.index", plan_id=plan.id))
+    if retry_after:
+        error = _("You have sent many messages in a short time. Your message is not sent, but "
+                  "it is kept below: send it again in a while.")
+        return (render_template("messages/new.html", plan=plan, form=form, error=error), 429,
+                {"Retry-After": str(retry_after)})
     return render_template("messages/new.html", plan=plan, form=form), (
         422 if form.errors else 200)

@@ -169,3 +169,49 @@ def body(kind, level, language, present=(), date="", place="", next_meeting=""):
             text = prompts[section]
         parts.append(f"{headings[section]}\n{text}".rstrip())
     return "\n\n".join(parts) + "\n"
+
+
+# --- What the meeting-room display projects (issue 10, item 11) -------------------------------
+#
+# The template's prompts are guidance for the writer, not minutes. A prompt is known text
+# (``_PROMPTS``), so a line that is still exactly a prompt is one the writer has not replaced,
+# and the display leaves it out; once the writer edits it or writes after it on the same line
+# (``- Heime: kva, kven, når: lesekvart kvar kveld``) it is their text and is shown. A prompt of
+# several lines (the outcome's three choices) is left out only as the untouched whole, so the
+# one choice the writer keeps is shown. Prompts that are filled in when the minutes are made
+# (``Dato: {date}``) are the meeting's facts, not guidance. Headings are shown as headings.
+
+def _guidance():
+    single, blocks = set(), []
+    for language in LANGUAGES:
+        for key, prompt in _PROMPTS[language].items():
+            if "{" in prompt:
+                continue
+            lines = prompt.split("\n")
+            if len(lines) > 1:
+                blocks.append(lines)
+            elif key in ("home", "school", "service"):
+                single.add(f"- {prompt}")
+            else:
+                single.add(prompt)
+    headings = {h for language in LANGUAGES for h in _HEADINGS[language].values()}
+    return frozenset(single), tuple(blocks), frozenset(headings)
+
+
+GUIDANCE_LINES, GUIDANCE_BLOCKS, HEADINGS = _guidance()
+
+
+def projected(text):
+    """The minutes as the display shows them: ``[("heading" | "line", text), ...]`` without
+    the template's guidance (see above)."""
+    lines = [line.strip() for line in (text or "").split("\n")]
+    hidden = set()
+    for block in GUIDANCE_BLOCKS:
+        for start in range(len(lines) - len(block) + 1):
+            if lines[start:start + len(block)] == block:
+                hidden.update(range(start, start + len(block)))
+    return [
+        ("heading" if line in HEADINGS else "line", line)
+        for number, line in enumerate(lines)
+        if line and number not in hidden and line not in GUIDANCE_LINES
+    ]

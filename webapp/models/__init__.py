@@ -1,6 +1,6 @@
 """All models, importable from one place."""
 
-from webapp.models.base import BaseModel, utcnow
+from webapp.models.base import BaseModel, oslo_today, utcnow
 from webapp.models.org import (
     ESTABLISH_DIRECT,
     ESTABLISH_LEADER,
@@ -16,18 +16,23 @@ from webapp.models.plan import (
     Consent,
     ConsentService,
     Goal,
+    Handover,
     Meeting,
     MeetingInvite,
     Message,
     MessageRecipient,
     Participant,
     Plan,
+    PlanArchive,
     Signature,
     TimelineEvent,
+    Transfer,
 )
 from webapp.models.system import (
     AuditEntry,
     AuthSession,
+    DisplayPairing,
+    NotificationThrottle,
     OneTimeCode,
     OutboxMessage,
     WizardDraft,
@@ -51,11 +56,16 @@ MODELS = [
     Message,
     MessageRecipient,
     TimelineEvent,
+    PlanArchive,
+    Transfer,
+    Handover,
     AuthSession,
     OneTimeCode,
     OutboxMessage,
+    NotificationThrottle,
     AuditEntry,
     WizardDraft,
+    DisplayPairing,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + [
@@ -64,6 +74,7 @@ __all__ = [m.__name__ for m in MODELS] + [
     "ESTABLISH_LEADER",
     "MODELS",
     "SERVICE_KINDS",
+    "oslo_today",
     "utcnow",
 ]
 
@@ -82,6 +93,3 @@ __all__ += [
     "plans_of",
     "stafetthaldar_names",
 ]
-from webapp.models.facts import age_on, facts_for  # noqa: E402
-
-__all__ += ["age_on", "facts_for"]

@@ -1,6 +1,7 @@
 """The base model and small shared field helpers."""
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import peewee
 
@@ -10,6 +11,11 @@ from webapp.db import database
 def utcnow():
     """Naive UTC timestamp: SQLite and PostgreSQL store it the same way."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def oslo_today():
+    """Today's date in Norway (a date the user writes, as a meeting's or a deadline, is one)."""
+    return datetime.now(ZoneInfo("Europe/Oslo")).date()
 
 
 class BaseModel(peewee.Model):

@@ -30,7 +30,7 @@ class Municipality(BaseModel):
     name = peewee.CharField(max_length=100)
     number = peewee.CharField(max_length=4, unique=True)  # kommunenummer
     establishment = peewee.CharField(max_length=20, default=ESTABLISH_DIRECT)
-    youth_consent_age = peewee.IntegerField(default=15)
+    youth_consent_age = peewee.IntegerField(default=15)  # routine.CONSENT_AGE, or 16
 
 
 class ServiceGroup(BaseModel):

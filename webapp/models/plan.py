@@ -7,10 +7,12 @@ versioned; each version lists the services it admits and the ``Signature`` rows 
 (minutes are messages made from a template) are its meetings and correspondence.
 """
 
+from datetime import date
+
 import peewee
 
-from webapp.models.base import BaseModel, utcnow
-from webapp.models.org import Municipality, Person, Unit
+from webapp.models.base import BaseModel, oslo_today, utcnow
+from webapp.models.org import Municipality, Person, ServiceGroup, Unit
 
 
 class Plan(BaseModel):
@@ -21,7 +23,15 @@ class Plan(BaseModel):
     PASSIVE = "passive"  # consent withdrawn, or set passive after evaluation (SPEC §3.7)
     CLOSED = "closed"
     ARCHIVED = "archived"
-    STATUSES = (DRAFT, ACTIVE, PASSIVE, CLOSED, ARCHIVED)
+    DELETED = "deleted"  # every personal detail and all content removed; statistics only
+    STATUSES = (DRAFT, ACTIVE, PASSIVE, CLOSED, ARCHIVED, DELETED)
+
+    # Why the log was set passive or closed (SPEC §3.7); consent withdrawn is the automatic one.
+    GOALS_REACHED = "goals_reached"
+    NO_LONGER_NEEDED = "no_longer_needed"
+    INDIVIDUAL_PLAN = "individual_plan"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    CLOSE_REASONS = (GOALS_REACHED, NO_LONGER_NEEDED, INDIVIDUAL_PLAN)
 
     municipality = peewee.ForeignKeyField(Municipality, backref="plans")
     unit = peewee.ForeignKeyField(Unit, backref="plans")
@@ -40,6 +50,17 @@ class Plan(BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)
     archived_at = peewee.DateTimeField(null=True)
+    closed_reason = peewee.CharField(max_length=20, null=True)  # CLOSE_REASONS, or withdrawn
+    closed_at = peewee.DateTimeField(null=True)
+    deleted_at = peewee.DateTimeField(null=True)
+
+    @property
+    def evaluation_overdue(self):
+        """The evaluation date has passed (the Norwegian date) with no outcome recorded: an
+        outcome clears the date (a, c) or moves it on (b), so a date in the past on an active
+        log is an evaluation still owed (SPEC §3.3, §3.9). No query: the date is the plan's."""
+        return (self.status == self.ACTIVE and self.next_evaluation is not None
+                and self.next_evaluation < oslo_today())
 
 
 class Participant(BaseModel):
@@ -67,6 +88,70 @@ class Participant(BaseModel):
 
     class Meta:
         indexes = ((("plan", "person", "role"), True),)
+
+    @classmethod
+    def admitted(cls):
+        """SQL condition: the participant's role is open by consent. A service provider is
+        admitted only while the plan's valid consent names their unit, or their unit's kind of
+        service in the plan's municipality (SPEC §3.1.5: consent is given to a service); other
+        roles do not depend on it. Narrowing takes effect at once (SPEC §4): a withdrawn
+        consent, or a new version without the service, admits nobody of that service."""
+        consent, named = Consent.alias(), ConsentService.alias()
+        unit, group, plan = Unit.alias(), ServiceGroup.alias(), Plan.alias()
+        naming = (
+            named.select(peewee.SQL("1"))
+            .join(consent, on=(named.consent == consent.id))
+            .join(plan, on=(consent.plan == plan.id))
+            .switch(named)
+            .join(unit, peewee.JOIN.LEFT_OUTER, on=(unit.id == cls.unit))
+            .join(group, peewee.JOIN.LEFT_OUTER, on=(unit.group == group.id))
+            .where(
+                (consent.plan == cls.plan)
+                & (consent.status == Consent.VALID)
+                & (
+                    (named.unit == cls.unit)
+                    | (
+                        (named.service_kind == group.kind)
+                        & (unit.municipality == plan.municipality)
+                    )
+                )
+            )
+        )
+        return (cls.role != cls.SERVICE_PROVIDER) | peewee.fn.EXISTS(naming)
+
+    @classmethod
+    def active_in(cls, plan):
+        """The plan's participants with access now (``with_access``), each with their person,
+        by name: who can be written to, invited to a meeting or made responsible."""
+        return (
+            cls.select(cls, Person)
+            .join(Person, on=(cls.person == Person.id))
+            .where((cls.plan == plan) & cls.with_access(date.today()))
+            .order_by(Person.name, cls.id)
+        )
+
+    @classmethod
+    def with_access(cls, today):
+        """SQL condition: active, not past an end date, and admitted by consent."""
+        return (
+            (cls.status == cls.ACTIVE)
+            & (cls.access_until.is_null() | (cls.access_until >= today))
+            & cls.admitted()
+        )
+
+
+# One plan owner per plan (SPEC §2): a partial unique index, so the database refuses a second
+# one whatever the form checked (migration 003).
+Participant.add_index(
+    Participant.index(Participant.plan, unique=True, name="participant_one_owner_per_plan",
+                      where=(Participant.role == Participant.OWNER))
+)
+# Exactly one stafetthaldar at a time (SPEC §2, §3.6): two hand-overs at once leave one
+# (migration 007).
+Participant.add_index(
+    Participant.index(Participant.plan, unique=True, name="participant_one_stafetthaldar",
+                      where=(Participant.role == Participant.STAFETTHALDAR))
+)
 
 
 class Consent(BaseModel):
@@ -138,6 +223,26 @@ class Goal(BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
     version = peewee.IntegerField(default=1)
 
+    @classmethod
+    def with_activities(cls, plan):
+        """The plan's goals in order, each with ``.activity_list`` (with the responsible
+        participant and person): two queries whatever the number of goals."""
+        goals = list(cls.select().where(cls.plan == plan).order_by(cls.position, cls.id))
+        by_goal = {goal.id: goal for goal in goals}
+        for goal in goals:
+            goal.activity_list = []
+        if goals:
+            activities = (
+                Activity.select(Activity, Participant, Person)
+                .join(Participant, on=(Activity.responsible == Participant.id))
+                .join(Person, on=(Participant.person == Person.id))
+                .where(Activity.goal.in_(list(by_goal)))
+                .order_by(Activity.id)
+            )
+            for activity in activities:
+                by_goal[activity.goal_id].activity_list.append(activity)
+        return goals
+
 
 class Activity(BaseModel):
     """An activity (aktivitet / tiltak) towards a goal, with one responsible participant."""
@@ -167,6 +272,8 @@ class Meeting(BaseModel):
     place = peewee.CharField(max_length=200, default="")
     minute_taker = peewee.ForeignKeyField(Participant, null=True)
     outcome = peewee.CharField(max_length=20, null=True)
+    outcome_at = peewee.DateTimeField(null=True)
+    outcome_by = peewee.ForeignKeyField(Person, null=True, on_delete="SET NULL")
     display_blank = peewee.BooleanField(default=False)
     created_at = peewee.DateTimeField(default=utcnow)
 
@@ -198,6 +305,29 @@ class MessageRecipient(BaseModel):
     person = peewee.ForeignKeyField(Person, on_delete="CASCADE")
     read_at = peewee.DateTimeField(null=True)
 
+    @classmethod
+    def mark_read(cls, message, person):
+        """``person`` has read ``message`` now (the first reading counts)."""
+        (
+            cls.update(read_at=utcnow())
+            .where((cls.message == message) & (cls.person == person) & cls.read_at.is_null())
+            .execute()
+        )
+
+
+class PlanArchive(BaseModel):
+    """The archive PDF of a plan (SPEC §3.7), stored under the instance folder (never under
+    ``static/``) with its SHA-256, size and time; kept after deletion without the file, as the
+    proof of what was archived."""
+
+    plan = peewee.ForeignKeyField(Plan, backref="archives", on_delete="CASCADE")
+    file_name = peewee.CharField(max_length=100)  # random, inside ARCHIVE_DIR
+    sha256 = peewee.CharField(max_length=64)
+    size = peewee.IntegerField()
+    created_at = peewee.DateTimeField(default=utcnow)
+    created_by = peewee.ForeignKeyField(Person, null=True, on_delete="SET NULL")
+    file_deleted_at = peewee.DateTimeField(null=True)
+
 
 class TimelineEvent(BaseModel):
     """One event in the plan's life (SPEC §3.8), in order; ``detail`` holds no free text."""
@@ -209,15 +339,110 @@ class TimelineEvent(BaseModel):
     detail = peewee.CharField(max_length=200, default="")
 
 
+class Transfer(BaseModel):
+    """The log moved to a new unit (SPEC §3.6: kindergarten → school): proposed by the
+    stafetthaldar or the plan's unit leader, accepted or declined by the receiving unit's
+    leader, who appoints a stafetthaldar there. At most one waits per plan."""
+
+    WAITING = "waiting"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # the proposer took it back
+    STATUSES = (WAITING, ACCEPTED, DECLINED, WITHDRAWN)
+
+    # Why a receiving leader declines: choices, so nothing about the child is written here.
+    REASONS = ("not_starting_here", "other_unit", "needs_meeting", "other")
+
+    plan = peewee.ForeignKeyField(Plan, backref="transfers", on_delete="CASCADE")
+    from_unit = peewee.ForeignKeyField(Unit, backref="+")
+    to_unit = peewee.ForeignKeyField(Unit, backref="transfers_in")
+    status = peewee.CharField(max_length=10, default=WAITING)
+    old_holder_keeps_access = peewee.BooleanField(default=False)
+    proposed_by = peewee.ForeignKeyField(Person, backref="+")
+    proposed_at = peewee.DateTimeField(default=utcnow)
+    answered_by = peewee.ForeignKeyField(Person, null=True, backref="+")
+    answered_at = peewee.DateTimeField(null=True)
+    decline_reason = peewee.CharField(max_length=20, null=True)
+    new_holder = peewee.ForeignKeyField(Person, null=True, backref="+")
+
+    @classmethod
+    def waiting_for(cls, person):
+        """Transfers waiting for ``person``'s answer as the receiving unit's leader, oldest
+        first, with the plan and both units: metadata only (one query)."""
+        from webapp.models.org import Membership
+
+        led = Membership.select(Membership.unit).where(
+            (Membership.person == person) & (Membership.role == Membership.UNIT_ADMIN)
+        )
+        source = Unit.alias()
+        return (
+            cls.select(cls, Plan, source, Person)
+            .join(Plan, on=(cls.plan == Plan.id))
+            .switch(cls)
+            .join(source, on=(cls.from_unit == source.id))
+            .switch(cls)
+            .join(Person, on=(cls.proposed_by == Person.id))
+            .where((cls.status == cls.WAITING) & cls.to_unit.in_(led))
+            .order_by(cls.proposed_at, cls.id)
+        )
+
+    @classmethod
+    def waiting_in(cls, plans):
+        """``{plan_id: transfer}`` of the transfer waiting in each of ``plans``, with the
+        receiving unit (one query)."""
+        ids = [plan.id for plan in plans]
+        if not ids:
+            return {}
+        rows = (
+            cls.select(cls, Unit)
+            .join(Unit, on=(cls.to_unit == Unit.id))
+            .where(cls.plan.in_(ids) & (cls.status == cls.WAITING))
+        )
+        return {row.plan_id: row for row in rows}
+
+
+# One waiting transfer per plan (migration 007).
+Transfer.add_index(
+    Transfer.index(Transfer.plan, unique=True, name="transfer_one_waiting_per_plan",
+                   where=(Transfer.status == Transfer.WAITING))
+)
+
+
+class Handover(BaseModel):
+    """The baton handed on (SPEC §3.6): from whom, to whom, and the family's wish, as a choice
+    (``wish``: the new holder, another participant, nobody in particular, or not asked) with
+    an optional short note; ``transfer`` when it came with a transfer to a new unit."""
+
+    WISHED_NEW = "new_holder"  # the family wished for the new stafetthaldar
+    WISHED_OTHER = "other"  # the family wished for someone else (``wished_for``, if in the plan)
+    NO_WISH = "no_wish"
+    NOT_ASKED = "not_asked"
+    NOT_RECORDED = "not_recorded"  # appointed by the receiving leader at a transfer
+    WISHES = (WISHED_NEW, WISHED_OTHER, NO_WISH, NOT_ASKED, NOT_RECORDED)
+
+    plan = peewee.ForeignKeyField(Plan, backref="handovers", on_delete="CASCADE")
+    from_person = peewee.ForeignKeyField(Person, null=True, backref="+")
+    to_person = peewee.ForeignKeyField(Person, backref="+")
+    wish = peewee.CharField(max_length=12, default=NOT_ASKED)
+    wished_for = peewee.ForeignKeyField(Person, null=True, backref="+")
+    note = peewee.CharField(max_length=200, default="")
+    old_holder_keeps_access = peewee.BooleanField(default=False)
+    by = peewee.ForeignKeyField(Person, backref="+")
+    at = peewee.DateTimeField(default=utcnow)
+    transfer = peewee.ForeignKeyField(Transfer, null=True, on_delete="SET NULL")
+
+
+
 # --- Named queries --------------------------------------------------------------------------
 
 
 def plans_of(person):
-    """Plans in which ``person`` has an active role, newest first."""
+    """Plans in which ``person`` has a role with access (``Participant.with_access``), newest
+    first: a service the consent no longer names does not see even the plan owner's name."""
     return (
         Plan.select(Plan)
         .join(Participant)
-        .where((Participant.person == person) & (Participant.status == Participant.ACTIVE))
+        .where((Participant.person == person) & Participant.with_access(date.today()))
         .distinct()
         .order_by(Plan.updated_at.desc())
     )
@@ -236,7 +461,8 @@ def plans_led_by(person):
     return (
         Plan.select(Plan)
         .join(Unit)
-        .where((Plan.unit.in_(units)) | (Unit.group.in_(groups)))
+        .where(((Plan.unit.in_(units)) | (Unit.group.in_(groups)))
+               & (Plan.status != Plan.DELETED))
         .order_by(Plan.next_evaluation.asc(nulls="LAST"), Plan.id)
     )
 

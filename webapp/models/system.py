@@ -6,7 +6,7 @@ import peewee
 
 from webapp.models.base import BaseModel, utcnow
 from webapp.models.org import Person
-from webapp.models.plan import Plan
+from webapp.models.plan import Meeting, Plan
 
 
 class AuthSession(BaseModel):
@@ -48,6 +48,23 @@ class OutboxMessage(BaseModel):
     last_error = peewee.CharField(max_length=500, null=True)
 
 
+class NotificationThrottle(BaseModel):
+    """When ``person`` was last notified of ``kind`` (``new_item`` | ``meeting``) in ``plan``:
+    ``webapp.notify`` queues at most one such notification within ``NOTIFY_WINDOW_MINUTES``.
+
+    Kept apart from the outbox so the plan never travels with a message; one row per person,
+    plan and kind, gone with the plan or the person.
+    """
+
+    person = peewee.ForeignKeyField(Person, on_delete="CASCADE")
+    plan = peewee.ForeignKeyField(Plan, on_delete="CASCADE")
+    kind = peewee.CharField(max_length=20)
+    notified_at = peewee.DateTimeField()
+
+    class Meta:
+        indexes = ((("person", "plan", "kind"), True),)
+
+
 class AuditEntry(BaseModel):
     """A read (or other use) of plan content; each entry is chained to the one before it."""
 
@@ -81,3 +98,44 @@ class WizardDraft(BaseModel):
     person = peewee.ForeignKeyField(Person, backref="wizard_drafts", on_delete="CASCADE")
     data = peewee.TextField(default="{}")  # JSON
     updated_at = peewee.DateTimeField(default=utcnow)
+
+
+class DisplayPairing(BaseModel):
+    """A meeting-room display paired to one meeting (SPEC §1): the stafetthaldar makes a short
+    code, the room's browser writes it on the public pairing page and gets a display session
+    (a random token in its signed cookie) that shows that meeting's minutes and goals only.
+
+    The code and the token are stored as hashes. The code is single use and expires
+    (``code_expires_at``); the display shows until ``ended_at`` (the stafetthaldar ends it) or
+    the end of the Oslo ``day`` on which it was paired. ``paired_by`` answers for what the
+    room sees: reads through the display are audited in their name.
+    """
+
+    meeting = peewee.ForeignKeyField(Meeting, backref="pairings", on_delete="CASCADE")
+    paired_by = peewee.ForeignKeyField(Person, on_delete="CASCADE")
+    code_hash = peewee.CharField(max_length=64, index=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+    code_expires_at = peewee.DateTimeField()
+    paired_at = peewee.DateTimeField(null=True)
+    day = peewee.DateField(null=True)  # the Oslo date it was paired on, and shows on
+    token_hash = peewee.CharField(max_length=64, null=True, unique=True)
+    ended_at = peewee.DateTimeField(null=True)
+
+    @classmethod
+    def showing(cls, token_hash, today):
+        """The pairing a display session's token names, with its meeting, plan and the person
+        who paired it, if it still shows today (one query); else ``None``."""
+        return (
+            cls.select(cls, Meeting, Plan, Person)
+            .join(Meeting)
+            .join(Plan)
+            .switch(cls)
+            .join(Person)
+            .where((cls.token_hash == token_hash) & cls.ended_at.is_null() & (cls.day == today))
+            .first()
+        )
+
+    @classmethod
+    def live_in(cls, meeting):
+        """The meeting's pairings not yet ended: codes waiting and displays paired."""
+        return cls.select().where((cls.meeting == meeting) & cls.ended_at.is_null())

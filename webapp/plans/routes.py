@@ -7,17 +7,17 @@ The wizard asks one thing per page; its answers are kept in a server-side draft
 from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
-from webapp import identity, policy, routine
-from webapp.models import facts_for, stafetthaldar_names, utcnow
-from webapp.plans import nav, wizard
+from webapp import guards, identity, nav, policy, routine
+from webapp.facts import facts_for
+from webapp.fields import ConfirmForm, normalise_mobile
+from webapp.models import stafetthaldar_names, utcnow
+from webapp.plans import wizard
 from webapp.plans.forms import (
-    ConfirmForm,
     InformFamilyForm,
     OwnerLoginForm,
     PlanOwnerForm,
     StafetthaldarForm,
     UnitForm,
-    normalise_mobile,
 )
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -41,19 +41,21 @@ def has_wizard_draft():
 
 
 @bp.route("/<int:plan_id>")
-@policy.requires_plan(policy.PLAN_METADATA)
+@guards.requires_plan(policy.PLAN_METADATA)
 def show(plan):
     """The plan's metadata, the next step and the checklist, each step linked to where it is
     done. Participants and the unit's leaders may open it; the content of the log is on the
     pages the checklist links to."""
     checklist = routine.checklist(facts_for(plan))
+    links, actionable = nav.step_links(plan)
     return render_template(
         "plans/show.html",
         plan=plan,
         stafetthaldar=stafetthaldar_names([plan]).get(plan.id),
         checklist=checklist,
         next_status=next((s for s in checklist if s.state == "next"), None),
-        links=nav.step_links(plan),
+        links=links,
+        actionable=actionable,
         phase_titles=routine.PHASE_TITLES,
     )
 
@@ -76,7 +78,7 @@ def _question(template, page, draft, form, **context):
 
 
 @bp.route("/new")
-@policy.requires(policy.CREATE_PLAN)
+@guards.requires(policy.CREATE_PLAN)
 def start_wizard():
     """The start of the wizard: what the routine asks, step by step, and "continue your draft"
     when there is one. Coordinators and unit administrators (policy.CREATE_PLAN)."""
@@ -88,7 +90,7 @@ def start_wizard():
 
 
 @bp.route("/new/discard", methods=["POST"])
-@policy.requires(policy.CREATE_PLAN)
+@guards.requires(policy.CREATE_PLAN)
 def discard_draft():
     """Throw away the draft and start again. The draft's own employee (policy.CREATE_PLAN)."""
     if ConfirmForm().validate_on_submit():
@@ -97,7 +99,7 @@ def discard_draft():
 
 
 @bp.route("/new/info-letter")
-@policy.requires(policy.CREATE_PLAN)
+@guards.requires(policy.CREATE_PLAN)
 def info_letter():
     """A printable, plain-language letter to the family about the stafettlogg (SPEC §3.1.1),
     signed with the employee's municipality. Employees who may create a plan."""
@@ -107,7 +109,7 @@ def info_letter():
 
 
 @bp.route("/new/inform-family", methods=["GET", "POST"])
-@policy.requires(policy.CREATE_PLAN)
+@guards.requires(policy.CREATE_PLAN)
 def inform_family():
     """Step 1.1: confirm the family is informed and asked for consent. Coordinators and unit
     administrators (policy.CREATE_PLAN)."""
@@ -120,7 +122,7 @@ def inform_family():
 
 
 @bp.route("/new/unit", methods=["GET", "POST"])
-@policy.requires(policy.CREATE_PLAN)
+@guards.requires(policy.CREATE_PLAN)
 def choose_unit():
     """Which of the employee's units the plan belongs to (only asked of an employee of more
     than one). Coordinators and unit administrators (policy.CREATE_PLAN)."""
@@ -136,7 +138,7 @@ def choose_unit():
 
 
 @bp.route("/new/stafetthaldar", methods=["GET", "POST"])
-@policy.requires(policy.CREATE_PLAN)
+@guards.requires(policy.CREATE_PLAN)
 def choose_stafetthaldar():
     """SPEC §3.1.0, routine 004: the unit administrator appoints the stafetthaldar among the
     unit's employees; the family may have wished for one. Only where the municipality's leader
@@ -154,7 +156,7 @@ def choose_stafetthaldar():
 
 
 @bp.route("/new/plan-owner", methods=["GET", "POST"])
-@policy.requires(policy.CREATE_PLAN)
+@guards.requires(policy.CREATE_PLAN)
 def enter_plan_owner():
     """Step 1.3: the plan owner's identity number and name, and whether the plan owner is a
     pregnant person. A plan that already exists for the number is pointed to, not duplicated.
@@ -205,7 +207,7 @@ def _existing_context(existing):
 
 
 @bp.route("/new/owner-login", methods=["GET", "POST"])
-@policy.requires(policy.CREATE_PLAN)
+@guards.requires(policy.CREATE_PLAN)
 def ask_owner_login():
     """Step 1.4: will the plan owner log in? The routine answers it from the age: no under the
     consent age, yes from it, and then a mobile number or e-mail is required. Coordinators and
@@ -237,7 +239,7 @@ def ask_owner_login():
 
 
 @bp.route("/new/check")
-@policy.requires(policy.CREATE_PLAN)
+@guards.requires(policy.CREATE_PLAN)
 def check_answers():
     """Check your answers, with a link to change each, before the plan is created.
     Coordinators and unit administrators (policy.CREATE_PLAN)."""
@@ -259,7 +261,7 @@ def _check_page(draft, existing=None):
 
 
 @bp.route("/new/check", methods=["POST"])
-@policy.requires(policy.CREATE_PLAN)
+@guards.requires(policy.CREATE_PLAN)
 def create_plan():
     """Create the plan (SPEC §3.1.2-4) after re-checking every answer and the routine's
     preconditions on the server; refused (409) with the routine's reason when one is missing.

@@ -14,6 +14,7 @@ from flask import current_app
 from webapp import identity, policy, routine
 from webapp.audit import add_event
 from webapp.db import database, immediate, is_sqlite
+from webapp.facts import facts_for_answers
 from webapp.models import (
     Membership,
     Participant,
@@ -21,7 +22,6 @@ from webapp.models import (
     Plan,
     Unit,
     WizardDraft,
-    age_on,
     utcnow,
 )
 from webapp.notify import notify
@@ -117,23 +117,18 @@ def owner_identity(draft):
         return None
 
 
-def consent_age(unit):
-    return unit.municipality.youth_consent_age if unit is not None else 15
-
-
 def facts(draft, **answers):
     """The routine's view of the plan the draft describes; ``answers`` override the draft's."""
     data = {**draft.data, **answers}
     owner = owner_identity(draft)
-    logs_in = data.get("logs_in")
-    return routine.PlanFacts(
-        exists=False,
+    unit = chosen_unit(draft)
+    return facts_for_answers(
         family_informed=bool(data.get("family_informed_at")),
-        owner_age=age_on(owner[1]) if owner else None,
-        owner_is_pregnant=bool(data.get("pregnant")),
-        consent_age=consent_age(chosen_unit(draft)),
-        owner_logs_in=logs_in == "yes",
-        owner_has_contact=bool(data.get("email") or data.get("mobile")),
+        birth_date=owner[1] if owner else None,
+        pregnant=bool(data.get("pregnant")),
+        municipality=unit.municipality if unit is not None else None,
+        logs_in=data.get("logs_in") == "yes",
+        has_contact=bool(data.get("email") or data.get("mobile")),
     )
 
 
@@ -166,8 +161,8 @@ def first_missing(draft):
             return page
         if page == LOGIN and draft.get("logs_in") not in ("yes", "no"):
             return page
-    requirement = routine.unmet(routine.STEPS_BY_ID["create-plan"], facts(draft))
-    return PAGE_OF_REQUIREMENT[requirement.id] if requirement else None
+    blocked = routine.blocker("create_plan", facts(draft))
+    return PAGE_OF_REQUIREMENT[blocked.requirement.id] if blocked else None
 
 
 def may_open(draft, page):

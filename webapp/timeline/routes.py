@@ -4,7 +4,8 @@ every participant with content access."""
 from flask import Blueprint, make_response, render_template, request
 from peewee import JOIN
 
-from webapp import policy
+from webapp import guards, policy
+from webapp.extensions import htmx
 from webapp.models import Person, TimelineEvent
 from webapp.timeline.labels import DETAILS, GROUPS, KINDS
 
@@ -12,7 +13,7 @@ bp = Blueprint("timeline", __name__, url_prefix="/plans/<int:plan_id>/timeline")
 
 
 @bp.route("")
-@policy.requires_plan(policy.PLAN_READ)
+@guards.requires_plan(policy.PLAN_READ)
 def index(plan):
     """The plan's events, oldest first; ``?group=`` filters by kind. Every participant with
     content access (policy.PLAN_READ). One query whatever the number of events."""
@@ -30,8 +31,7 @@ def index(plan):
         group = ""
     # htmx's filter gets the list only; its history restore (Back, with no history cache) swaps
     # the whole body and so needs the whole page, as does every request without htmx.
-    fragment = request.headers.get("HX-Request") and not request.headers.get(
-        "HX-History-Restore-Request")
+    fragment = bool(htmx) and not htmx.history_restore_request
     template = "timeline/_events.html" if fragment else "timeline/index.html"
     response = make_response(render_template(
         template, plan=plan, events=list(query.objects()), group=group, groups=GROUPS,

@@ -1,0 +1,1 @@
+"""Transfer of a log to a new unit (SPEC §3.6: kindergarten → school)."""
