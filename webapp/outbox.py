@@ -12,6 +12,9 @@ Messages are written to the outbox in the same transaction as the event that cau
 - On success ``sent_at`` is set. On failure ``attempts`` grows, ``last_error`` says why and
   ``next_attempt_at`` backs off exponentially (1, 2, 4 ... minutes, at most an hour). Rows are
   never deleted: nothing is lost while the mail server or the SMS gateway is down.
+- After ``OUTBOX_MAX_ATTEMPTS`` failed tries a message is a dead letter (``dead_at``): it is no
+  longer tried, ``flask outbox dead`` lists it for an operator and ``flask outbox retry``
+  queues it again (attempts from zero). A wrong address does not retry hourly forever.
 - SMS goes through a gateway chosen by ``SMS_GATEWAY``: ``console`` (logs the text; for
   development) or ``http`` (POSTs JSON ``{"to", "text"}`` to ``SMS_GATEWAY_URL``, with
   ``Authorization: Bearer SMS_GATEWAY_TOKEN`` when set). Add a gateway to ``SMS_GATEWAYS``.
@@ -156,7 +159,8 @@ def _claim(now, limit):
     with immediate():
         query = (
             OutboxMessage.select()
-            .where(OutboxMessage.sent_at.is_null() & (OutboxMessage.next_attempt_at <= now))
+            .where(OutboxMessage.sent_at.is_null() & OutboxMessage.dead_at.is_null()
+                   & (OutboxMessage.next_attempt_at <= now))
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(limit)
         )
@@ -184,6 +188,7 @@ def send_due(now=None, limit=100, config=None):
     messages = _claim(now, limit)
     if not messages:
         return 0, 0
+    max_attempts = config.get("OUTBOX_MAX_ATTEMPTS", 12)
     mailer = SmtpMailer(config)
     gateway = None
     sent = failed = 0
@@ -199,17 +204,19 @@ def send_due(now=None, limit=100, config=None):
                     raise RuntimeError(f"Unknown channel {message.channel!r}")
             except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
                 attempts = message.attempts + 1
+                dead = attempts >= max_attempts
                 (
                     OutboxMessage.update(
                         attempts=attempts,
                         last_error=_describe(error),
                         next_attempt_at=now + backoff(attempts),
+                        dead_at=now if dead else None,
                     )
                     .where(OutboxMessage.id == message.id)
                     .execute()
                 )
-                log.warning("Outbox message %s not sent (attempt %s): %s", message.id, attempts,
-                            _describe(error))
+                log.warning("Outbox message %s not sent (attempt %s%s): %s", message.id, attempts,
+                            ", set aside as a dead letter" if dead else "", _describe(error))
                 failed += 1
             else:
                 (
@@ -221,6 +228,26 @@ def send_due(now=None, limit=100, config=None):
     finally:
         mailer.close()
     return sent, failed
+
+
+def dead_letters():
+    """The messages set aside after too many failed tries, oldest first."""
+    return list(
+        OutboxMessage.select()
+        .where(OutboxMessage.dead_at.is_null(False) & OutboxMessage.sent_at.is_null())
+        .order_by(OutboxMessage.dead_at, OutboxMessage.id)
+    )
+
+
+def retry_dead(ids=None, now=None):
+    """Queue dead letters again (those in ``ids``, or all): due at once, attempts from zero.
+    Returns how many were queued."""
+    query = OutboxMessage.update(dead_at=None, attempts=0, next_attempt_at=now or utcnow()).where(
+        OutboxMessage.dead_at.is_null(False) & OutboxMessage.sent_at.is_null()
+    )
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(list(ids)))
+    return query.execute()
 
 
 def init_app(app):
