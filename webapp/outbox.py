@@ -20,6 +20,7 @@ Messages are written to the outbox in the same transaction as the event that cau
   ``Authorization: Bearer SMS_GATEWAY_TOKEN`` when set). Add a gateway to ``SMS_GATEWAYS``.
 """
 
+import functools
 import json
 import logging
 import smtplib
@@ -32,7 +33,8 @@ from urllib.parse import urlparse
 
 from flask import current_app, request
 
-from webapp.db import database, immediate, is_sqlite
+from webapp.db import immediate, is_sqlite
+from webapp.deferred import on_close
 from webapp.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
@@ -252,7 +254,9 @@ def retry_dead(ids=None, now=None):
 
 def init_app(app):
     """Send due messages after each request when ``OUTBOX_SEND_AFTER_REQUEST`` is on (by
-    default only in development, never in tests). A failure never breaks the response."""
+    default only in development, never in tests): once the response has been sent, after the
+    request's own deferred work (a login code), so a page never waits for the mail server and
+    a failure never breaks it."""
     if app.config.get("OUTBOX_SEND_AFTER_REQUEST") is None:
         app.config["OUTBOX_SEND_AFTER_REQUEST"] = (
             app.config["ENV_NAME"] == "development" and not app.config.get("TESTING")
@@ -262,9 +266,4 @@ def init_app(app):
     def _send_outbox(response):
         if not app.config["OUTBOX_SEND_AFTER_REQUEST"] or request.endpoint == "static":
             return response
-        try:
-            database.connect(reuse_if_open=True)
-            send_due(limit=20)
-        except Exception:  # noqa: BLE001 - the page matters more than the mail
-            log.exception("Sending the outbox after the request failed")
-        return response
+        return on_close(response, functools.partial(send_due, limit=20))
