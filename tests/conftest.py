@@ -40,6 +40,10 @@ class IsolatedClient(FlaskClient):
     policy's per-request caches would leak into another client's requests)."""
 
     def open(self, *args, **kwargs):
+        # Buffered, as a server sends a response: read to the end and closed, so the work
+        # done after the response (``webapp.deferred``: a login code, the development outbox
+        # sender) has happened when the test reads on.
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

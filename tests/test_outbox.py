@@ -201,8 +201,11 @@ def test_sending_after_the_request_never_breaks_the_page(app, client, config):
     factories.family_member("Gunn Føresett", "gunn@test.example")
     config(OUTBOX_SEND_AFTER_REQUEST=True, SMTP_HOST="127.0.0.1", SMTP_PORT=_free_port(),
            SMTP_TIMEOUT=2)
-    response = client.post("/login/code", data={"address": "gunn@test.example"})
-    assert response.status_code == 302
+    queued(recipient="gunn@test.example")
+    response = client.get("/login", buffered=False)
+    assert response.status_code == 200
+    assert OutboxMessage.get().attempts == 0  # not before the response has been sent
+    response.close()
     row = OutboxMessage.get()
     assert row.sent_at is None and row.attempts == 1 and row.last_error
 
@@ -303,3 +306,49 @@ def test_an_invitation_links_to_the_configured_public_url(world, login_as, smtp_
     assert "https://stafettlogg.testvik.example" in sms["text"]
     for text in (mail.get_content(), sms["text"]):
         assert "127.0.0.1" not in text and "Gunn" not in text
+
+
+def test_a_message_that_keeps_failing_becomes_a_dead_letter_that_an_operator_retries(
+        app, config):
+    """Issue 13 item 8: after OUTBOX_MAX_ATTEMPTS failed tries the message is set aside, not
+    tried hourly forever; `flask outbox dead` lists it, `flask outbox retry` queues it and it
+    is delivered exactly once when the mail server is back."""
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import SmtpInbox
+
+    port = _free_port()  # nothing listens here: every try fails
+    config(SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_TIMEOUT=2, OUTBOX_MAX_ATTEMPTS=3)
+    message, healthy = queued(recipient="gone@test.example"), queued(recipient="ok@test.example")
+    now = utcnow()
+    for step in range(3):
+        assert outbox.send_due(now=now + timedelta(hours=step)) == (0, 2)
+    row = fresh(message)
+    assert row.attempts == 3 and row.dead_at is not None and row.sent_at is None
+    assert outbox.send_due(now=now + timedelta(days=1)) == (0, 0)  # set aside: not tried
+    assert [m.id for m in outbox.dead_letters()] == [message.id, healthy.id]
+
+    runner = app.test_cli_runner()
+    listed = runner.invoke(args=["outbox", "dead"])
+    assert listed.exit_code == 0, listed.output
+    assert "gone@test.example" in listed.output and "2 dead letters." in listed.output
+    assert runner.invoke(args=["outbox", "retry"]).exit_code != 0  # ids or --all
+    retried = runner.invoke(args=["outbox", "retry", str(message.id)])
+    assert retried.exit_code == 0 and "1 messages queued again." in retried.output
+    row = fresh(message)
+    assert row.dead_at is None and row.attempts == 0
+    assert fresh(healthy).dead_at is not None  # only the one named
+
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        assert outbox.send_due() == (1, 0)
+        assert outbox.send_due(now=utcnow() + timedelta(days=1)) == (0, 0)  # exactly once
+        assert runner.invoke(args=["outbox", "retry", "--all"]).output.startswith("1 ")
+        assert outbox.send_due() == (1, 0)
+    finally:
+        controller.stop()
+    assert sorted(r for m in inbox.messages for r in m.recipients) == [
+        "gone@test.example", "ok@test.example"]
+    assert outbox.dead_letters() == []

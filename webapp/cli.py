@@ -1,5 +1,6 @@
 """Command-line tasks: ``flask db upgrade``, ``flask demo-data``, ``flask send-outbox``,
-``flask archive-year``."""
+``flask archive-year``, ``flask outbox dead|retry``,
+``flask backup``, ``flask restore``."""
 
 import os
 import time
@@ -85,6 +86,89 @@ def send_outbox_command(loop, interval, limit):
         time.sleep(interval)
 
 
+def _uploads_dir():
+    from flask import current_app
+
+    return os.path.join(current_app.instance_path, "uploads")
+
+
+@click.command("backup")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="The folder in which a new backup folder is made.")
+def backup_command(out_dir):
+    """Back up the database and the uploaded consent scans into a new folder in --out."""
+    from flask import current_app
+
+    from webapp.backup import BackupError, backup
+
+    os.makedirs(out_dir, mode=0o700, exist_ok=True)
+    try:
+        folder = backup(current_app.config["DATABASE_URL"], _uploads_dir(), out_dir)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written to {folder}")
+
+
+@click.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--yes", is_flag=True, help="Replace the database without asking.")
+def restore_command(folder, yes):
+    """Replace the database and the uploaded scans with the backup in FOLDER (stop the
+    application first). Every file is checked against the backup's manifest before."""
+    from flask import current_app
+
+    from webapp.backup import BackupError, check, restore
+
+    try:
+        manifest = check(folder)
+        if not yes:
+            click.confirm(
+                f"Replace the database and the uploads with the backup of "
+                f"{manifest.get('created_at')}?", abort=True)
+        if not database.is_closed():
+            database.close()
+        restore(current_app.config["DATABASE_URL"], _uploads_dir(), folder)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored the backup of {manifest.get('created_at')}.")
+
+
+outbox_cli = AppGroup("outbox", help="The notification outbox's dead letters.")
+
+
+@outbox_cli.command("dead")
+def outbox_dead_command():
+    """List the messages set aside after OUTBOX_MAX_ATTEMPTS failed tries (dead letters)."""
+    from webapp.outbox import dead_letters
+
+    database.connect(reuse_if_open=True)
+    try:
+        messages = dead_letters()
+    finally:
+        database.close()
+    for m in messages:
+        click.echo(f"{m.id}\t{m.channel}\t{m.recipient}\t{m.attempts} tries\t"
+                   f"set aside {m.dead_at:%Y-%m-%d %H:%M} UTC\t{m.last_error or ''}")
+    click.echo(f"{len(messages)} dead letters.")
+
+
+@outbox_cli.command("retry")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "retry_all", is_flag=True, help="Queue every dead letter again.")
+def outbox_retry_command(ids, retry_all):
+    """Queue dead letters again (by id, or --all); the sender tries them at once."""
+    from webapp.outbox import retry_dead
+
+    if bool(ids) == retry_all:
+        raise click.UsageError("Give the ids of the messages, or --all.")
+    database.connect(reuse_if_open=True)
+    try:
+        count = retry_dead(None if retry_all else ids)
+    finally:
+        database.close()
+    click.echo(f"{count} messages queued again.")
+
+
 @click.command("archive-year")
 @click.option("--year", type=int, required=True, help="The year whose logs are written.")
 @click.option("--unit", "unit_id", type=int, help="The unit's id (or give --municipality).")
@@ -115,3 +199,6 @@ def register_commands(app):
     app.cli.add_command(demo_data_command)
     app.cli.add_command(send_outbox_command)
     app.cli.add_command(archive_year_command)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -79,6 +79,10 @@ def from_environment(instance_path, env=None):
         "SMS_GATEWAY": env.get("SMS_GATEWAY", "http" if production else "console"),
         "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL", ""),
         "SMS_GATEWAY_TOKEN": env.get("SMS_GATEWAY_TOKEN", ""),
+        # A message that failed this many times is set aside (dead letter) for an operator:
+        # ``flask --app run outbox dead`` lists them, ``outbox retry`` queues them again.
+        # 12 tries span about seven hours of backoff (1, 2, 4 ... minutes, then hourly).
+        "OUTBOX_MAX_ATTEMPTS": int(env.get("OUTBOX_MAX_ATTEMPTS", "12")),
         # Send due messages after each request; unset means: only in development, not in tests.
         "OUTBOX_SEND_AFTER_REQUEST": (
             _bool(env["OUTBOX_SEND_AFTER_REQUEST"]) if "OUTBOX_SEND_AFTER_REQUEST" in env else None

@@ -12,11 +12,15 @@ Messages are written to the outbox in the same transaction as the event that cau
 - On success ``sent_at`` is set. On failure ``attempts`` grows, ``last_error`` says why and
   ``next_attempt_at`` backs off exponentially (1, 2, 4 ... minutes, at most an hour). Rows are
   never deleted: nothing is lost while the mail server or the SMS gateway is down.
+- After ``OUTBOX_MAX_ATTEMPTS`` failed tries a message is a dead letter (``dead_at``): it is no
+  longer tried, ``flask outbox dead`` lists it for an operator and ``flask outbox retry``
+  queues it again (attempts from zero). A wrong address does not retry hourly forever.
 - SMS goes through a gateway chosen by ``SMS_GATEWAY``: ``console`` (logs the text; for
   development) or ``http`` (POSTs JSON ``{"to", "text"}`` to ``SMS_GATEWAY_URL``, with
   ``Authorization: Bearer SMS_GATEWAY_TOKEN`` when set). Add a gateway to ``SMS_GATEWAYS``.
 """
 
+import functools
 import json
 import logging
 import smtplib
@@ -29,7 +33,8 @@ from urllib.parse import urlparse
 
 from flask import current_app, request
 
-from webapp.db import database, immediate, is_sqlite
+from webapp.db import immediate, is_sqlite
+from webapp.deferred import on_close
 from webapp.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
@@ -156,7 +161,8 @@ def _claim(now, limit):
     with immediate():
         query = (
             OutboxMessage.select()
-            .where(OutboxMessage.sent_at.is_null() & (OutboxMessage.next_attempt_at <= now))
+            .where(OutboxMessage.sent_at.is_null() & OutboxMessage.dead_at.is_null()
+                   & (OutboxMessage.next_attempt_at <= now))
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(limit)
         )
@@ -184,6 +190,7 @@ def send_due(now=None, limit=100, config=None):
     messages = _claim(now, limit)
     if not messages:
         return 0, 0
+    max_attempts = config.get("OUTBOX_MAX_ATTEMPTS", 12)
     mailer = SmtpMailer(config)
     gateway = None
     sent = failed = 0
@@ -199,17 +206,19 @@ def send_due(now=None, limit=100, config=None):
                     raise RuntimeError(f"Unknown channel {message.channel!r}")
             except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
                 attempts = message.attempts + 1
+                dead = attempts >= max_attempts
                 (
                     OutboxMessage.update(
                         attempts=attempts,
                         last_error=_describe(error),
                         next_attempt_at=now + backoff(attempts),
+                        dead_at=now if dead else None,
                     )
                     .where(OutboxMessage.id == message.id)
                     .execute()
                 )
-                log.warning("Outbox message %s not sent (attempt %s): %s", message.id, attempts,
-                            _describe(error))
+                log.warning("Outbox message %s not sent (attempt %s%s): %s", message.id, attempts,
+                            ", set aside as a dead letter" if dead else "", _describe(error))
                 failed += 1
             else:
                 (
@@ -223,9 +232,31 @@ def send_due(now=None, limit=100, config=None):
     return sent, failed
 
 
+def dead_letters():
+    """The messages set aside after too many failed tries, oldest first."""
+    return list(
+        OutboxMessage.select()
+        .where(OutboxMessage.dead_at.is_null(False) & OutboxMessage.sent_at.is_null())
+        .order_by(OutboxMessage.dead_at, OutboxMessage.id)
+    )
+
+
+def retry_dead(ids=None, now=None):
+    """Queue dead letters again (those in ``ids``, or all): due at once, attempts from zero.
+    Returns how many were queued."""
+    query = OutboxMessage.update(dead_at=None, attempts=0, next_attempt_at=now or utcnow()).where(
+        OutboxMessage.dead_at.is_null(False) & OutboxMessage.sent_at.is_null()
+    )
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(list(ids)))
+    return query.execute()
+
+
 def init_app(app):
     """Send due messages after each request when ``OUTBOX_SEND_AFTER_REQUEST`` is on (by
-    default only in development, never in tests). A failure never breaks the response."""
+    default only in development, never in tests): once the response has been sent, after the
+    request's own deferred work (a login code), so a page never waits for the mail server and
+    a failure never breaks it."""
     if app.config.get("OUTBOX_SEND_AFTER_REQUEST") is None:
         app.config["OUTBOX_SEND_AFTER_REQUEST"] = (
             app.config["ENV_NAME"] == "development" and not app.config.get("TESTING")
@@ -235,9 +266,4 @@ def init_app(app):
     def _send_outbox(response):
         if not app.config["OUTBOX_SEND_AFTER_REQUEST"] or request.endpoint == "static":
             return response
-        try:
-            database.connect(reuse_if_open=True)
-            send_due(limit=20)
-        except Exception:  # noqa: BLE001 - the page matters more than the mail
-            log.exception("Sending the outbox after the request failed")
-        return response
+        return on_close(response, functools.partial(send_due, limit=20))

@@ -186,6 +186,34 @@ def leads_unit_of(person, plan):
     return False
 
 
+def administered_unit_ids(person):
+    """The ids of the units whose plans ``person`` oversees as a leader (metadata only): the
+    units they administer, every unit of a service group they administer, and every unit of
+    their municipality if they are its administrator. One query, cached per request."""
+    if not getattr(person, "is_authenticated", False) or not person.is_employee:
+        return frozenset()
+    if "_administered_unit_ids" not in g:
+        units, groups, whole = set(), set(), False
+        for role, unit_id, group_id in memberships(person):
+            if role == Membership.UNIT_ADMIN and unit_id is not None:
+                units.add(unit_id)
+            elif role == Membership.GROUP_ADMIN and group_id is not None:
+                groups.add(group_id)
+            elif role == Membership.MUNICIPALITY_ADMIN:
+                whole = True
+        condition = Unit.id.in_(list(units)) if units else None
+        for extra in (
+            Unit.group.in_(list(groups)) if groups else None,
+            (Unit.municipality == person.municipality_id) if whole else None,
+        ):
+            if extra is not None:
+                condition = extra if condition is None else condition | extra
+        g._administered_unit_ids = frozenset(
+            unit.id for unit in Unit.select(Unit.id).where(condition)
+        ) if condition is not None else frozenset()
+    return g._administered_unit_ids
+
+
 def units_for_new_plan(person):
     """The units in which ``person`` may create a plan, with their municipality (SPEC §3.1.0):
     a coordinator or unit administrator creates the log directly (routine 000); where the

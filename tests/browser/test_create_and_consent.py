@@ -10,11 +10,16 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, assert_no_axe_violations
-from tests.browser.helpers import link, log_in_with_a_code, login_employee, switch_language
+from tests.browser.helpers import (
+    code_sent_after,
+    link,
+    log_in_with_a_code,
+    login_employee,
+    switch_language,
+)
 from tests.factories import PASSWORD
 from webapp.identity import make_synthetic
 from webapp.models import Consent, Participant, Plan
-from webapp.outbox import send_due
 
 GUARDIANS = (("Gunn Føresett", "gunn@foresett.example"), ("Geir Føresett", "geir@foresett.example"))
 
@@ -105,9 +110,8 @@ def guardian_signs(phone, smtp_server, plan, email):
     phone.goto("/")
     link(phone, "Sign consent").first.click()
     assert_no_axe_violations(phone)
-    phone.locator("main form[action$='/sign/code'] button").click()
-    send_due()
-    code = smtp_server.wait_for_code(email)
+    code = code_sent_after(
+        smtp_server, email, phone.locator("main form[action$='/sign/code'] button").click)
     phone.locator("#code").fill(code)
     phone.locator("main form[action$='/sign'] button[type=submit]").click()
     expect(phone).to_have_url(re.compile(rf"/plans/{plan.id}/consent$"))

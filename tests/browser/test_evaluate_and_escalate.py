@@ -11,11 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, assert_no_axe_violations
-from tests.browser.helpers import link, login_employee, switch_language
+from tests.browser.helpers import code_sent_after, link, login_employee, switch_language
 from tests.conftest import NEXT_YEAR, tr
 from tests.factories import PASSWORD
 from webapp.models import Consent, Meeting, Participant, Plan, oslo_today, utcnow
-from webapp.outbox import send_due
 
 
 def _desktop(new_context):
@@ -118,17 +117,15 @@ def guardian_signs_with_a_code(phone, smtp_server, plan, email, language):
     switch_language(phone, language)
     link(phone, "Guardian or youth? Log in with a code").click()
     phone.locator("#address").fill(email)
-    phone.locator("main form button[type=submit]").click()
-    send_due()
-    phone.locator("#code").fill(smtp_server.wait_for_code(email))
+    phone.locator("#code").fill(code_sent_after(
+        smtp_server, email, phone.locator("main form button[type=submit]").click))
     phone.locator("main form button[type=submit]").click()
     expect(phone).to_have_url(re.compile(r"/$"))
     link(phone, "Sign consent").first.click()
     assert_no_axe_violations(phone)
     expect(phone.locator("main")).to_contain_text("PPT Testvik")  # what the update adds
-    phone.locator("main form[action$='/sign/code'] button").click()
-    send_due()
-    phone.locator("#code").fill(smtp_server.wait_for_code(email))
+    phone.locator("#code").fill(code_sent_after(
+        smtp_server, email, phone.locator("main form[action$='/sign/code'] button").click))
     phone.locator("main form[action$='/sign'] button[type=submit]").click()
     expect(phone).to_have_url(re.compile(rf"/plans/{plan.id}/consent$"))
     assert_no_axe_violations(phone)

@@ -24,10 +24,14 @@ callback) that call ``begin``/``complete`` and ``log_in(person, "idporten")``. T
 views, ``log_in`` and the session handling stay as they are.
 """
 
+import functools
+
 from flask import session
 
 from webapp import codes
 from webapp.audit import add_event
+from webapp.db import database
+from webapp.deferred import after_response
 from webapp.levels import EMPLOYEE_ROLES, sync_level
 from webapp.models import Participant, Person, Plan, utcnow
 from webapp.sessions import start_session
@@ -87,6 +91,13 @@ def family_member_for(channel, address):
     )
 
 
+def _issue_login_code(channel, address):
+    person = family_member_for(channel, address)
+    if person is not None:
+        with database.atomic():
+            codes.issue(person, codes.LOGIN, channel)
+
+
 class CodeLoginProvider:
     """Log in with a one-time code sent to the person's e-mail or mobile."""
 
@@ -96,16 +107,15 @@ class CodeLoginProvider:
         """Queue a login code to ``raw_address`` if it belongs to an active family member.
 
         Returns ``None`` in every case: the caller must answer the same whether or not the
-        address is known."""
+        address is known, and as fast: the address is looked up and the code queued only after
+        the response has been sent (``webapp.deferred``), so its time does not tell."""
         normalised = normalise_address(raw_address)
         session.pop(PENDING_KEY, None)
         if normalised is None:
             return
         channel, address = normalised
         session[PENDING_KEY] = {"channel": channel, "address": address, "next": next_url}
-        person = family_member_for(channel, address)
-        if person is not None:
-            codes.issue(person, codes.LOGIN, channel)
+        after_response(functools.partial(_issue_login_code, channel, address))
 
     def pending(self):
         """What ``begin`` remembered (``{"channel", "address", "next"}``), or ``None``."""

@@ -86,11 +86,14 @@ class Person(BaseModel):
 class Membership(BaseModel):
     """An employee's role in a unit, or a group administrator's role in a service group."""
 
+    # The municipality's administrator (kommuneadministrator): a membership with neither unit
+    # nor group, for the municipality of the person (``Person.municipality``).
+    MUNICIPALITY_ADMIN = "municipality_admin"
     GROUP_ADMIN = "group_admin"  # gruppeadministrator
     UNIT_ADMIN = "unit_admin"  # einingsadministrator / leiar
     COORDINATOR = "coordinator"  # koordinator: may create plans
     EMPLOYEE = "employee"
-    ROLES = (GROUP_ADMIN, UNIT_ADMIN, COORDINATOR, EMPLOYEE)
+    ROLES = (MUNICIPALITY_ADMIN, GROUP_ADMIN, UNIT_ADMIN, COORDINATOR, EMPLOYEE)
 
     person = peewee.ForeignKeyField(Person, backref="memberships", on_delete="CASCADE")
     unit = peewee.ForeignKeyField(Unit, null=True, backref="memberships", on_delete="CASCADE")

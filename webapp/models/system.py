@@ -46,6 +46,9 @@ class OutboxMessage(BaseModel):
     next_attempt_at = peewee.DateTimeField(default=utcnow, index=True)
     sent_at = peewee.DateTimeField(null=True, index=True)
     last_error = peewee.CharField(max_length=500, null=True)
+    # Set aside after ``OUTBOX_MAX_ATTEMPTS`` failed tries (dead letter): not sent again until
+    # an operator retries it (``flask outbox retry``).
+    dead_at = peewee.DateTimeField(null=True)
 
 
 class NotificationThrottle(BaseModel):
