@@ -1,7 +1,7 @@
 """Forms of the administration: service groups, units, invitations, roles, settings."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, StringField
+from wtforms import RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from webapp.account.forms import required_email
@@ -34,7 +34,8 @@ def _name_field(label):
 
 class GroupForm(Form):
     name = _name_field(_l("Name of the service group"))
-    kind = SelectField(_l("Kind of service"), choices=[(k, KIND_LABELS[k]) for k in SERVICE_KINDS],
+    kind = SelectField(_l("Kind of service"),
+                       choices=[SelectChoice(k, KIND_LABELS[k]) for k in SERVICE_KINDS],
                        validators=[DataRequired(_l("Choose the kind of service."))])
 
 
@@ -48,7 +49,7 @@ class InviteForm(Form):
     role = RadioField(_l("Role"), validators=[DataRequired(_l("Choose a role."))])
 
     def set_roles(self, roles):
-        self.role.choices = [(role, ROLE_LABELS[role]) for role in roles]
+        self.role.choices = [SelectChoice(role, ROLE_LABELS[role]) for role in roles]
         if not self.role.data and roles:
             self.role.data = roles[0]
 
@@ -62,20 +63,20 @@ class RoleForm(Form):
     role = SelectField(_l("Role"), validators=[DataRequired(_l("Choose a role."))])
 
     def set_roles(self, roles):
-        self.role.choices = [(role, ROLE_LABELS[role]) for role in roles]
+        self.role.choices = [SelectChoice(role, ROLE_LABELS[role]) for role in roles]
 
 
 class SettingsForm(Form):
     establishment = RadioField(
         _l("Who appoints the stafetthaldar of a new stafettlogg?"),
-        choices=[(ESTABLISH_DIRECT, _l("The employee who creates the log is its stafetthaldar "
-                                       "(routine 000)")),
-                 (ESTABLISH_LEADER, _l("The leader creates the log and appoints the "
-                                       "stafetthaldar (routine 004)"))],
+        choices=[SelectChoice(ESTABLISH_DIRECT, _l(
+                     "The employee who creates the log is its stafetthaldar (routine 000)")),
+                 SelectChoice(ESTABLISH_LEADER, _l(
+                     "The leader creates the log and appoints the stafetthaldar (routine 004)"))],
         validators=[DataRequired(_l("Choose who appoints the stafetthaldar."))])
     youth_consent_age = RadioField(
         _l("From which age does the youth consent?"),
-        choices=[("15", _l("15 years")), ("16", _l("16 years"))],
+        choices=[SelectChoice("15", _l("15 years")), SelectChoice("16", _l("16 years"))],
         validators=[DataRequired(_l("Choose the age."))])
 
 
