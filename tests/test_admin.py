@@ -250,6 +250,15 @@ def test_an_existing_employee_gets_the_role_at_once(app, world):
                                      & (Membership.unit == world.other_unit)
                                      & (Membership.role == Membership.UNIT_ADMIN)).exists()
     assert OutboxMessage.select().count() == 0  # they have a password already
+    # A leader cannot change a fellow leader's role by inviting their address.
+    Membership.create(person=world.other_leader, unit=world.unit, role=Membership.UNIT_ADMIN)
+    leader = log_in(app, world.leader)
+    refused = leader.post(f"/admin/units/{world.unit.id}/invite",
+                          data={"name": "Olga", "email": world.other_leader.email,
+                                "role": "employee"})
+    assert refused.status_code == 422
+    assert Membership.get((Membership.person == world.other_leader)
+                          & (Membership.unit == world.unit)).role == Membership.UNIT_ADMIN
 
 
 def test_the_municipality_administrator_appoints_a_group_administrator(app, world):

@@ -167,6 +167,10 @@ def invite(actor, email, name, role, unit=None, group=None):
         raise AddressTaken()
     if person is not None and not person.active:
         raise Deactivated()
+    if person is not None and unit is not None:
+        held = role_in(unit, person)
+        if held is not None and held not in policy.grantable_roles(actor, unit):
+            raise AddressTaken()  # a fellow leader's role is not the leader's to change
     if person is None:
         person = Person.create(name=name, email=email, is_employee=True,
                                municipality=actor.municipality_id)
