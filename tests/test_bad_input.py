@@ -87,6 +87,9 @@ def _a_plan_with_everything(world):
         "person_id": signature.person_id, "signature_id": signature.id,
         "participant_id": Participant.get((Participant.plan == plan)
                                           & (Participant.person == signature.person_id)).id,
+        # The administration (webapp/admin): the plan's unit, its group, an employee.
+        "group_id": world.group.id, "unit_id": world.unit.id,
+        "employee_id": world.employee.id, "municipality_id": world.town.id,
     }
 
 

@@ -3,13 +3,14 @@ loadable twice."""
 
 from webapp import identity
 from webapp.demo import DEMO_PASSWORD, load_demo
+from webapp.extensions import limiter
 from webapp.models import Goal, Message, Person, Plan
 
 
 def test_demo_has_plans_in_every_state_and_only_fictional_people(app, client):
     logins = load_demo()
     assert load_demo() == logins  # a second run changes nothing
-    assert Plan.select().count() == 9
+    assert Plan.select().count() == 10  # nine in Fjellvik, one in Vikøy
     # A deleted plan is a blanked statistics row: nobody can open it, so the demo needs none.
     assert {plan.status for plan in Plan.select()} >= set(Plan.STATUSES) - {Plan.DELETED}
     for plan in Plan.select():
@@ -32,6 +33,7 @@ def test_demo_has_plans_in_every_state_and_only_fictional_people(app, client):
     for _role, email in logins:
         person = Person.get(Person.email == email)
         if person.is_employee:
+            limiter.reset()  # more demo logins than LOGIN_RATE_LIMIT allows in a minute
             response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
             assert response.status_code == 302, email
             assert client.get("/").status_code == 200
@@ -76,3 +78,46 @@ def test_every_checklist_link_of_every_demo_plan_leads_somewhere(app):
                     wrong.append(f"{plan.owner_name} ({plan.status}), {role}: {href} -> {status}")
     assert seen > 20
     assert wrong == []
+
+
+def test_the_demo_administration_has_no_dead_ends_and_keeps_the_municipalities_apart(app):
+    """Issue 11: Fjellvik's and Vikøy's administrators and Vikøy's leader open every page of
+    the administration they are linked to (no 403, 404 or 500); Vikøy's pages name nothing of
+    Fjellvik but the shared PPT; the PPT adviser of Fjellvik takes part in Vikøy's plan."""
+    import re
+    from html import unescape
+
+    from webapp.models import Participant, UnitServes
+
+    logins = dict(load_demo())
+    vikoy_plan = Plan.get(Plan.owner_name == "Aksel Holmvik")
+    adviser = Person.get(Person.email == logins["Employee, PPT"])
+    assert Participant.select().where((Participant.plan == vikoy_plan)
+                                      & (Participant.person == adviser)).exists()
+    assert UnitServes.select().count() == 1
+    fjellvik_names = [p.name for p in Person.select().where(
+        Person.is_employee & (Person.municipality != vikoy_plan.municipality_id))
+        if p.id != adviser.id] + ["Solsida barnehage", "Nordbygda skule", "Fjellvik kommune"]
+    for role in ("Municipality administrator, Fjellvik", "Municipality administrator, Vikøy",
+                 "Unit leader, Vikøy skule", "Unit leader, Solsida barnehage",
+                 "Group administrator (kindergartens)"):
+        client = app.test_client()
+        assert client.post("/login", data={"email": logins[role],
+                                           "password": DEMO_PASSWORD}).status_code == 302
+        queue, seen, wrong = ["/admin"], set(), []
+        while queue:
+            url = queue.pop()
+            if url in seen:
+                continue
+            seen.add(url)
+            response = client.get(url)
+            if response.status_code != 200:
+                wrong.append(f"{role}: {url} -> {response.status_code}")
+                continue
+            page = response.get_data(as_text=True)
+            if "Vikøy" in role:
+                wrong += [f"{role}: {url} names {name}" for name in fjellvik_names
+                          if name in page]
+            queue += [unescape(h) for h in re.findall(r'href="(/admin[^"#]*)"', page)]
+        assert len(seen) >= 2, role
+        assert wrong == []

@@ -43,6 +43,26 @@ from webapp.models import (
 P = policy
 # Every endpoint and the action its view declares (webapp/policy.py).
 ROUTES = {
+    "account.change_password": P.EMPLOYEE,
+    "account.forgot_password": P.PUBLIC,
+    "account.set_password": P.PUBLIC,
+    "admin.deactivate": P.ADMINISTER,
+    "admin.edit_group": P.ADMINISTER_MUNICIPALITY,
+    "admin.edit_unit": P.ADMINISTER,
+    "admin.group": P.ADMINISTER,
+    "admin.home": P.ADMINISTER,
+    "admin.invite": P.ADMINISTER,
+    "admin.invite_again": P.ADMINISTER,
+    "admin.new_group": P.ADMINISTER_MUNICIPALITY,
+    "admin.new_group_admin": P.ADMINISTER_MUNICIPALITY,
+    "admin.new_unit": P.ADMINISTER,
+    "admin.reactivate": P.ADMINISTER,
+    "admin.remove_group_admin": P.ADMINISTER_MUNICIPALITY,
+    "admin.serve": P.ADMINISTER_MUNICIPALITY,
+    "admin.set_role": P.ADMINISTER,
+    "admin.settings": P.ADMINISTER_MUNICIPALITY,
+    "admin.stop_serving": P.ADMINISTER_MUNICIPALITY,
+    "admin.unit": P.ADMINISTER,
     "archive.archive_plan": P.PLAN_MANAGE,
     "archive.close_plan": P.PLAN_MANAGE,
     "archive.delete_plan": P.PLAN_DISPOSE,
@@ -126,6 +146,14 @@ ROUTES = {
 # plan A's objects (``_contents`` gives each view an object that passes for them), and why the
 # others the action allows still get 403. Every other view answers everyone its action allows.
 OBJECT_CHECKS = {
+    # The administration (webapp/admin): plan A's unit (Eple barnehage), its group and its
+    # stafetthaldar (a coordinator there); the other unit's leader administers none of them.
+    "admin.deactivate": ({"unit_leader", "group_admin"}, "an employee of a unit one administers"),
+    "admin.edit_unit": ({"group_admin"}, "the group's or the municipality's administrator"),
+    "admin.group": ({"group_admin"}, "the group's or the municipality's administrator"),
+    "admin.invite": ({"unit_leader", "group_admin"}, "a unit one administers"),
+    "admin.new_unit": ({"group_admin"}, "the group's or the municipality's administrator"),
+    "admin.unit": ({"unit_leader", "group_admin"}, "a unit one administers"),
     "minutes.edit": ({"stafetthaldar"}, "the stafetthaldar or the meeting's minute-taker"),
     "minutes.new": ({"stafetthaldar"}, "the stafetthaldar or a minute-taker"),
     "minutes.save": ({"stafetthaldar"}, "the stafetthaldar or the meeting's minute-taker"),
@@ -162,6 +190,10 @@ ALLOWED = {
                     "receiving_leader"},
     # Plan A's waiting transfer goes to Pære barnehage: only its leader answers it.
     P.TRANSFER_ANSWER: {"receiving_leader"},
+    # Any administrator; which unit, group or employee: OBJECT_CHECKS. None of these roles is
+    # the municipality's administrator (tests/test_admin.py covers that role).
+    P.ADMINISTER: {"unit_leader", "group_admin", "receiving_leader"},
+    P.ADMINISTER_MUNICIPALITY: set(),
 }
 
 KEBAB = re.compile(r"^[a-z0-9/.\-]*$")
@@ -244,6 +276,12 @@ PARAMS = {
     "message_id": lambda o: o["minutes"].id,  # minutes, also a message to every participant
     "participant_id": lambda o: o["participant"].id,  # the first guardian's participation
     "transfer_id": lambda o: o["transfer"].id,  # a transfer waiting for Pære barnehage's leader
+    # The administration: the plan's unit, its group, its stafetthaldar, its municipality.
+    "group_id": lambda o: o["unit"].group_id,
+    "unit_id": lambda o: o["unit"].id,
+    "employee_id": lambda o: o["holder"].id,
+    "municipality_id": lambda o: o["unit"].municipality_id,
+    "token": lambda o: "not-a-valid-token",  # a forged link: 410, the same for every role
 }
 
 
@@ -286,7 +324,8 @@ def _contents(plan):
                                proposed_by=holder.person)
     return {"consent": consent, "update": update, "signature": signature,
             "guardian": plan.guardians[0], "participant": participant, "goal": goal,
-            "activity": activity, "meeting": meeting, "minutes": minutes, "transfer": transfer}
+            "activity": activity, "meeting": meeting, "minutes": minutes, "transfer": transfer,
+            "unit": Unit.get_by_id(plan.unit_id), "holder": holder.person}
 
 
 def _build(world):

@@ -1,6 +1,6 @@
 """Command-line tasks: ``flask db upgrade``, ``flask demo-data``, ``flask send-outbox``,
 ``flask archive-year``, ``flask outbox dead|retry``,
-``flask backup``, ``flask restore``."""
+``flask backup``, ``flask restore``, ``flask create-municipality``."""
 
 import os
 import time
@@ -194,6 +194,51 @@ def archive_year_command(year, unit_id, municipality_number, folder, language):
     click.echo(f"{len(rows)} logs written to {folder}, with {MANIFEST}.")
 
 
+@click.command("create-municipality")
+@click.option("--name", required=True, help="The municipality's name, e.g. 'Testvik kommune'.")
+@click.option("--number", required=True, help="Its municipality number (kommunenummer), 4 digits.")
+@click.option("--admin-name", required=True, help="The first administrator's full name.")
+@click.option("--admin-email", required=True, help="The first administrator's work e-mail.")
+def create_municipality_command(name, number, admin_name, admin_email):
+    """First start: create a municipality and its administrator, and print a one-time link
+    (valid for 7 days) where the administrator chooses a password."""
+    import re
+
+    from flask import current_app
+
+    from webapp.account import tokens
+    from webapp.admin.service import create_municipality
+    from webapp.models import Municipality, Person
+
+    name, number, admin_name = name.strip(), number.strip(), admin_name.strip()
+    admin_email = admin_email.strip().lower()
+    if not name or len(name) > 100:
+        raise click.UsageError("--name: write the municipality's name (at most 100 characters).")
+    if not re.fullmatch(r"\d{4}", number):
+        raise click.UsageError("--number: a municipality number has four digits.")
+    if not admin_name or len(admin_name) > 200 or re.search(r"[<>]", admin_name):
+        raise click.UsageError("--admin-name: write the name (at most 200 characters, no < >).")
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", admin_email) or len(admin_email) > 254:
+        raise click.UsageError("--admin-email: write an e-mail address like name@kommune.no.")
+    database.connect(reuse_if_open=True)
+    try:
+        with database.atomic():
+            if Municipality.select().where(Municipality.number == number).exists():
+                raise click.UsageError(f"A municipality with number {number} exists already.")
+            if Person.select().where(Person.email == admin_email).exists():
+                raise click.UsageError(f"{admin_email} belongs to an account already.")
+            municipality, person = create_municipality(name, number, admin_name, admin_email)
+        with current_app.test_request_context():
+            link = tokens.link_for(person, tokens.SETUP)
+    finally:
+        database.close()
+    click.echo(f"Created {municipality.name} ({municipality.number}) and its administrator "
+               f"{person.email}.")
+    click.echo("Open this link within 7 days to choose the administrator's password "
+               "(it works once):")
+    click.echo(link)
+
+
 def register_commands(app):
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_data_command)
@@ -202,3 +247,4 @@ def register_commands(app):
     app.cli.add_command(outbox_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(create_municipality_command)

@@ -53,7 +53,20 @@ EMPLOYEES = (
     ("larar.nordbygda", "Lars Lærarsen", [("coordinator", "Nordbygda skule")]),
     ("helsesjukepleiar", "Hanne Helsestad", [("coordinator", "Helsestasjonen i Fjellvik")]),
     ("ppt.radgjevar", "Per Pedersen-Rådgjevar", [("employee", "PPT Fjellvik og Vikøy")]),
+    ("kommuneadmin", "Kristin Kommunestad", [("municipality_admin", None)]),
 )
+
+# A second municipality that shares Fjellvik's PPT (inter-municipal, ``UnitServes``): its own
+# administrator, a school with a leader and a teacher, and one plan where the PPT adviser of
+# Fjellvik takes part.
+SECOND = ("Vikøy kommune", "9995", "vikoy.example")
+SECOND_EMPLOYEES = (
+    ("kommuneadmin", "Viktor Vikøyseth", "municipality_admin"),
+    ("rektor", "Randi Rektorvik", "unit_admin"),
+    ("larar", "Linn Lærarvik", "coordinator"),
+)
+SECOND_PLAN = ("Aksel Holmvik", date(2015, 3, 12), "Vikøy skule", "larar",
+               ("Guri Holmvik",), Plan.ACTIVE, 2, Consent.VALID)
 
 # (child name, birth date, unit, stafetthaldar, guardians, status, level, consent state)
 PLANS = (
@@ -93,11 +106,16 @@ def load_demo():
         ("Coordinator, health station", _email("helsesjukepleiar")),
         ("Employee, PPT", _email("ppt.radgjevar")),
         ("Guardian (logs in with a one-time code, see /dev/outbox)", _email("sigrid.bakkeli")),
+        ("Municipality administrator, Fjellvik", _email("kommuneadmin")),
+        ("Municipality administrator, Vikøy", f"kommuneadmin@{SECOND[2]}"),
+        ("Unit leader, Vikøy skule", f"rektor@{SECOND[2]}"),
+        ("Stafetthaldar, Vikøy skule (with Fjellvik's PPT)", f"larar@{SECOND[2]}"),
     ]
-    if Municipality.select().where(Municipality.number == "9999").exists():
-        return logins
     with database.atomic():
-        _create()
+        if not Municipality.select().where(Municipality.number == "9999").exists():
+            _create()
+        if not Municipality.select().where(Municipality.number == SECOND[1]).exists():
+            _create_second()
     return logins
 
 
@@ -118,7 +136,9 @@ def _create():
         )
         staff[local] = person
         for role, place in roles:
-            if role == Membership.GROUP_ADMIN:
+            if role == Membership.MUNICIPALITY_ADMIN:
+                Membership.create(person=person, role=role)
+            elif role == Membership.GROUP_ADMIN:
                 Membership.create(person=person, group=groups[place], role=role)
             else:
                 Membership.create(person=person, unit=units[place], role=role)
@@ -126,6 +146,29 @@ def _create():
         _plan(town, units, staff, index, *row)
     _later({plan.owner_name: plan for plan in Plan.select().where(Plan.municipality == town)},
            units, staff)
+
+
+def _create_second():
+    """Vikøy: shares Fjellvik's PPT (set by Fjellvik's administrator as the unit serving
+    Vikøy), and has one plan at level 2 where Fjellvik's PPT adviser takes part."""
+    from webapp.models import UnitServes
+
+    name, number, domain = SECOND
+    town = Municipality.create(name=name, number=number)
+    group = ServiceGroup.create(municipality=town, name="Skulane", kind="school")
+    school = Unit.create(group=group, municipality=town, name="Vikøy skule")
+    ppt = Unit.get(Unit.name == "PPT Fjellvik og Vikøy")
+    UnitServes.create(unit=ppt, municipality=town)
+    password = hash_password(DEMO_PASSWORD)
+    staff = {"ppt.radgjevar": Person.get(Person.email == _email("ppt.radgjevar"))}
+    for local, person_name, role in SECOND_EMPLOYEES:
+        person = Person.create(name=person_name, email=f"{local}@{domain}",
+                               password_hash=password, is_employee=True, municipality=town)
+        staff[local] = person
+        Membership.create(person=person, unit=None if role == "municipality_admin" else school,
+                          role=role)
+    _plan(town, {"Vikøy skule": school, "PPT Fjellvik og Vikøy": ppt}, staff, len(PLANS),
+          *SECOND_PLAN)
 
 
 def _later(plans, units, staff):
@@ -228,8 +271,9 @@ def _content(plan, holder, family, child, level):
     """An active plan's log: overview, a start-up meeting with minutes, a goal with activities
     at home and at school, a message, and the planned evaluation meeting (SPEC §3.2)."""
     first_name = child.split()[0]
+    school = plan.unit.name if plan.unit.name.endswith("skule") else "Nordbygda skule"
     Plan.update(
-        overview=(f"{first_name} går på Nordbygda skule og er glad i fotball og teikning. "
+        overview=(f"{first_name} går på {school} og er glad i fotball og teikning. "
                   f"{first_name} strevar med å kome i gang med lesinga, og det påverkar "
                   "trivselen i klassen."),
         overview_version=1,
@@ -239,7 +283,7 @@ def _content(plan, holder, family, child, level):
     participants = list(Participant.select().where(Participant.plan == plan))
     held = datetime.combine(date.today() - timedelta(days=14), time(9, 0))
     startup = Meeting.create(plan=plan, kind="startup", bti_level=level, starts_at=held,
-                             place="Møterom 2, Nordbygda skule")
+                             place=f"Møterom 2, {school}")
     for participant in participants:
         MeetingInvite.create(meeting=startup, participant=participant)
     minutes = Message.create(
@@ -277,7 +321,7 @@ def _content(plan, holder, family, child, level):
         evaluation = Meeting.create(
             plan=plan, kind="evaluation", bti_level=level,
             starts_at=datetime.combine(plan.next_evaluation, time(14, 0)),
-            place="Møterom 2, Nordbygda skule", minute_taker=by_person[holder.id],
+            place=f"Møterom 2, {school}", minute_taker=by_person[holder.id],
         )
         for participant in participants:
             MeetingInvite.create(meeting=evaluation, participant=participant)

@@ -105,3 +105,27 @@ def send_code(person, code, channel=None):
         for ch, address in _addresses(person)
         if channel in (None, ch)
     ]
+
+
+# Links an employee follows to set a password: the link is the only thing the message carries.
+LINK_KINDS = ("employee_invitation", "password_reset", "administrator_setup")
+
+
+def send_link(person, kind, link):
+    """Queue an e-mail to ``person`` with ``link`` (a signed, expiring one-time link to set a
+    password, webapp/account/tokens.py): no name, no unit, no municipality, only the link."""
+    if kind not in LINK_KINDS:
+        raise ValueError(f"Unknown link kind {kind!r}")
+    if not person.email:
+        return []
+    with force_locale(person.language or "nn"):
+        subject = _("Stafettlogg")
+        if kind == "password_reset":
+            body = _("Someone asked to set a new password for your account in Stafettlogg. "
+                     "Follow the link within an hour: %(link)s If it was not you, ignore this "
+                     "message.", link=link)
+        else:
+            body = _("You have been given access to Stafettlogg as an employee. Follow the link "
+                     "within 7 days to choose your password: %(link)s", link=link)
+    return [OutboxMessage.create(channel="email", recipient=person.email, subject=str(subject),
+                                 body=str(body))]

@@ -57,6 +57,10 @@ CREATE_PLAN = "plan.create"
 TRANSFER_ANSWER = "transfer.answer"  # accept or decline a transfer to one's unit (a Transfer)
 DEVELOPMENT = "development"  # development-only pages (the outbox); 404 in production
 DISPLAY = "display"  # the paired meeting-room display: a display session, not a login
+# The administration (webapp/admin): any administrator (unit, group or municipality), and the
+# municipality's administrator only. Which unit, group or employee: the object rules below.
+ADMINISTER = "admin"
+ADMINISTER_MUNICIPALITY = "admin.municipality"
 
 FAMILY_ROLES = (Participant.GUARDIAN, Participant.OWNER)
 CONTENT_ROLES = (*FAMILY_ROLES, Participant.STAFETTHALDAR, Participant.SERVICE_PROVIDER)
@@ -251,6 +255,75 @@ def appoints_stafetthaldar(unit):
     return unit.municipality.establishment == ESTABLISH_LEADER
 
 
+# --- The administration (SPEC §2): who manages which group, unit and employee ----------------
+
+ADMIN_ROLES = (Membership.MUNICIPALITY_ADMIN, Membership.GROUP_ADMIN, Membership.UNIT_ADMIN)
+# The roles an administrator gives in a unit; a unit administrator gives the first two only.
+UNIT_ROLES = (Membership.EMPLOYEE, Membership.COORDINATOR, Membership.UNIT_ADMIN)
+
+
+def is_municipality_admin(person):
+    """The administrator of ``person``'s own municipality (kommuneadministrator)."""
+    return person.municipality_id is not None and any(
+        role == Membership.MUNICIPALITY_ADMIN for role, _unit, _group in memberships(person))
+
+
+def in_own_municipality(person, municipality_id):
+    """Objects of another municipality are not found at all (404), whoever asks."""
+    return municipality_id is not None and municipality_id == person.municipality_id
+
+
+def administers_group(person, group):
+    """The municipality's administrator, or the group's administrator: manages the group's
+    units and their unit administrators."""
+    if not in_own_municipality(person, group.municipality_id):
+        return False
+    return is_municipality_admin(person) or any(
+        role == Membership.GROUP_ADMIN and group_id == group.id
+        for role, _unit, group_id in memberships(person))
+
+
+def administers_unit(person, unit):
+    """A unit's administrator (leader), its group's administrator, or the municipality's:
+    manages the unit's employees."""
+    return in_own_municipality(person, unit.municipality_id) and unit.id in \
+        administered_unit_ids(person)
+
+
+def grantable_roles(person, unit):
+    """The roles ``person`` may give in ``unit``: employee and coordinator for its leader,
+    unit administrator too for the group's or the municipality's administrator."""
+    if not administers_unit(person, unit):
+        return ()
+    if administers_group(person, unit.group):
+        return UNIT_ROLES
+    return UNIT_ROLES[:2]
+
+
+def may_manage_employee(person, employee, employee_memberships):
+    """Deactivate, reactivate or re-invite ``employee``: an employee of one's own municipality,
+    not oneself, with a role in a unit one administers (the municipality's administrator: any
+    employee of it), and no role above what one may give (a leader does not deactivate another
+    leader; only the municipality's administrator deactivates a group administrator).
+    ``employee_memberships``: ``[(role, unit, group)]``, units with their groups."""
+    if not in_own_municipality(person, employee.municipality_id) or not employee.is_employee:
+        return False
+    if employee.id == person.id:
+        return False
+    if is_municipality_admin(person):
+        return True
+    reached = False
+    for role, unit, _group in employee_memberships:
+        if role in (Membership.MUNICIPALITY_ADMIN, Membership.GROUP_ADMIN):
+            return False
+        if unit is None:
+            continue
+        if role == Membership.UNIT_ADMIN and not administers_group(person, unit.group):
+            return False
+        reached = reached or administers_unit(person, unit)
+    return reached
+
+
 def _content_roles(person, plan):
     roles = active_roles(person, plan)
     if plan.status == Plan.ACTIVE:
@@ -275,6 +348,10 @@ def can(person, action, obj=None):
         return bool(units_for_new_plan(person))
     if action == DEVELOPMENT:
         return True
+    if action == ADMINISTER:
+        return any(role in ADMIN_ROLES for role, _unit, _group in memberships(person))
+    if action == ADMINISTER_MUNICIPALITY:
+        return is_municipality_admin(person)
     if action == TRANSFER_ANSWER:
         return person.is_employee and (obj is None or may_answer_transfer(person, obj))
     plan = obj

@@ -134,13 +134,17 @@ def shared_responsibility(candidates):
 
 
 def unit_choices(plan):
-    """The municipality's units, grouped by service group, for the services list."""
-    from webapp.models import ServiceGroup
+    """The municipality's units, and the units of other municipalities that serve it
+    (inter-municipal PPT or child welfare, ``UnitServes``), grouped by service group, for the
+    services list."""
+    from webapp.models import ServiceGroup, UnitServes
 
+    serving = UnitServes.select(UnitServes.unit).where(
+        UnitServes.municipality == plan.municipality_id)
     rows = (
         Unit.select(Unit.id, Unit.name, ServiceGroup.name.alias("group_name"))
         .join(ServiceGroup)
-        .where(Unit.municipality == plan.municipality_id)
+        .where((Unit.municipality == plan.municipality_id) | Unit.id.in_(serving))
         .order_by(ServiceGroup.name, Unit.name)
         .tuples()
     )

@@ -10,6 +10,7 @@ from webapp.models.org import (
     Person,
     ServiceGroup,
     Unit,
+    UnitServes,
 )
 from webapp.models.plan import (
     Activity,
@@ -66,6 +67,7 @@ MODELS = [
     AuditEntry,
     WizardDraft,
     DisplayPairing,
+    UnitServes,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + [

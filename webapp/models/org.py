@@ -66,6 +66,9 @@ class Person(BaseModel):
     active = peewee.BooleanField(default=True)
     deactivated_at = peewee.DateTimeField(null=True)
     created_at = peewee.DateTimeField(default=utcnow)
+    # An employee invited by e-mail who has not yet set a password (webapp/admin): when the
+    # latest invitation went out; cleared when they accept it.
+    invited_at = peewee.DateTimeField(null=True)
 
     # Set per request from the AuthSession; Flask-Login stores this token, not the person's id,
     # so that a session can be revoked on the server (TECH.md, sessions).
@@ -104,3 +107,15 @@ class Membership(BaseModel):
 
     class Meta:
         indexes = ((("person", "unit", "group", "role"), True),)
+
+
+class UnitServes(BaseModel):
+    """A unit of one municipality that serves another (inter-municipal PPT or child welfare,
+    SPEC §2): set by the serving unit's municipality administrator. A plan in the served
+    municipality may then name the unit in its consent and invite its employees."""
+
+    unit = peewee.ForeignKeyField(Unit, backref="serves", on_delete="CASCADE")
+    municipality = peewee.ForeignKeyField(Municipality, backref="served_by", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("unit", "municipality"), True),)

@@ -25,6 +25,7 @@ from webapp.models import (
     Plan,
     ServiceGroup,
     Unit,
+    UnitServes,
     utcnow,
 )
 from webapp.notify import notify
@@ -137,12 +138,17 @@ def consented_units(plan):
     kinds = ConsentService.select(ConsentService.service_kind).where(
         ConsentService.consent.in_(valid) & ConsentService.service_kind.is_null(False)
     )
+    # A unit of another municipality that serves this one (inter-municipal PPT, UnitServes)
+    # counts as the municipality's own for a consent to a kind of service.
+    serving = UnitServes.select(UnitServes.unit).where(
+        UnitServes.municipality == plan.municipality_id)
     return (
         Unit.select(Unit.id)
         .join(ServiceGroup)
         .where(
             (Unit.id.in_(named))
-            | ((Unit.municipality == plan.municipality_id) & ServiceGroup.kind.in_(kinds))
+            | (((Unit.municipality == plan.municipality_id) | Unit.id.in_(serving))
+               & ServiceGroup.kind.in_(kinds))
         )
     )
 

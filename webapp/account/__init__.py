@@ -1,0 +1,1 @@
+"""An employee's own account: accept an invitation, set, change or reset the password."""
