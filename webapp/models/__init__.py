@@ -37,6 +37,7 @@ from webapp.models.system import (
     OutboxMessage,
     WizardDraft,
 )
+from webapp.models.leader import SentReminder, UnitReview
 
 MODELS = [
     Municipality,
@@ -66,6 +67,8 @@ MODELS = [
     AuditEntry,
     WizardDraft,
     DisplayPairing,
+    UnitReview,
+    SentReminder,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + [

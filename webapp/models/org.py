@@ -66,6 +66,9 @@ class Person(BaseModel):
     active = peewee.BooleanField(default=True)
     deactivated_at = peewee.DateTimeField(null=True)
     created_at = peewee.DateTimeField(default=utcnow)
+    # The latest login (``sessions.start_session``): the leader's review lists employees who
+    # have not logged in for months (migration 011).
+    last_login_at = peewee.DateTimeField(null=True)
 
     # Set per request from the AuthSession; Flask-Login stores this token, not the person's id,
     # so that a session can be revoked on the server (TECH.md, sessions).
