@@ -24,6 +24,7 @@ from webapp.models import (
     plans_of,
     stafetthaldar_names,
 )
+from webapp.leader.service import quiet_plans_held_by
 from webapp.numbers import page_number
 from webapp.safe_urls import safe_next
 
@@ -61,6 +62,9 @@ def home():
         transfers=Transfer.waiting_in(led),
         unread=unread_by_plan(current_user, mine),
         may_create=policy.can(current_user, policy.CREATE_PLAN),
+        may_lead=policy.can(current_user, policy.LEAD),
+        quiet=quiet_plans_held_by(current_user, mine),
+        quiet_weeks=current_app.config["QUIET_LOG_WEEKS"],
     )
 
 
