@@ -15,6 +15,7 @@ from flask import (
 from flask_login import current_user
 
 from webapp import guards, policy
+from webapp.leader.service import quiet_plans_held_by
 from webapp.messages.routes import unread_by_plan
 from webapp.models import (
     Person,
@@ -24,7 +25,6 @@ from webapp.models import (
     plans_of,
     stafetthaldar_names,
 )
-from webapp.leader.service import quiet_plans_held_by
 from webapp.numbers import page_number
 from webapp.safe_urls import safe_next
 

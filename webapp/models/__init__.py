@@ -1,6 +1,7 @@
 """All models, importable from one place."""
 
 from webapp.models.base import BaseModel, oslo_today, utcnow
+from webapp.models.leader import SentReminder, UnitReview
 from webapp.models.org import (
     ESTABLISH_DIRECT,
     ESTABLISH_LEADER,
@@ -37,7 +38,6 @@ from webapp.models.system import (
     OutboxMessage,
     WizardDraft,
 )
-from webapp.models.leader import SentReminder, UnitReview
 
 MODELS = [
     Municipality,
