@@ -94,18 +94,33 @@ def quiet():
     return Plan.status.in_((Plan.DRAFT, Plan.ACTIVE)) & (last_activity() < quiet_cutoff())
 
 
-def _from(columns, unit_ids):
-    """``columns`` from the plans of ``unit_ids`` (not deleted), with the unit, the
-    stafetthaldar's participation and person joined (one row per plan: one holder a plan)."""
-    return (
-        Plan.select(*columns)
-        .join(Unit, on=(Plan.unit == Unit.id))
-        .switch(Plan)
-        .join(Holder, JOIN.LEFT_OUTER,
-              on=((Holder.plan == Plan.id) & (Holder.role == Participant.STAFETTHALDAR)))
-        .join(HolderPerson, JOIN.LEFT_OUTER, on=(Holder.person == HolderPerson.id))
-        .where(Plan.unit.in_(sorted(unit_ids)) & (Plan.status != Plan.DELETED))
-    )
+def _from(columns, unit_ids, joined=True):
+    """``columns`` from the plans of ``unit_ids`` (not deleted; all plans for ``None``), with
+    the unit, the stafetthaldar's participation and person joined when ``joined`` (one row per
+    plan: one holder a plan)."""
+    query = Plan.select(*columns)
+    if joined:
+        query = (
+            query.join(Unit, on=(Plan.unit == Unit.id))
+            .switch(Plan)
+            .join(Holder, JOIN.LEFT_OUTER,
+                  on=((Holder.plan == Plan.id) & (Holder.role == Participant.STAFETTHALDAR)))
+            .join(HolderPerson, JOIN.LEFT_OUTER, on=(Holder.person == HolderPerson.id))
+        )
+    if unit_ids is not None:
+        query = query.where(Plan.unit.in_(sorted(unit_ids)) & (Plan.status != Plan.DELETED))
+    return query
+
+
+def _in_order(query):
+    """The plans ``query`` (of plan ids, sorted and limited) names, with their columns: two
+    queries, so the last activity is looked up for the rows shown only, not for every plan
+    the sort passes over."""
+    ids = [plan_id for (plan_id,) in query.tuples()]
+    if not ids:
+        return []
+    rows = {row.id: row for row in _rows(_from(_columns(), None).where(Plan.id.in_(ids)))}
+    return [rows[plan_id] for plan_id in ids if plan_id in rows]
 
 
 @dataclass(frozen=True)
@@ -225,17 +240,18 @@ class Filters:
 def count_plans(unit_ids, filters):
     if not unit_ids:
         return 0
-    return filters.apply(_from([fn.COUNT(Plan.id)], unit_ids)).scalar() or 0
+    query = _from([fn.COUNT(Plan.id)], unit_ids, joined=filters.holder_missing)
+    return filters.apply(query).scalar() or 0
 
 
 def plan_rows(unit_ids, filters, sort, descending, page, per_page=PER_PAGE):
-    """One page of the overview (one query)."""
+    """One page of the overview (two queries)."""
     if not unit_ids:
         return []
     key = _sort_key(sort)
     order = key.desc(nulls="LAST") if descending else key.asc(nulls="LAST")
-    query = filters.apply(_from(_columns(), unit_ids)).order_by(order, Plan.id)
-    return _rows(query.paginate(page, per_page))
+    query = filters.apply(_from([Plan.id], unit_ids)).order_by(order, Plan.id)
+    return _in_order(query.paginate(page, per_page))
 
 
 def units_of(unit_ids):
@@ -272,14 +288,14 @@ def section_counts(unit_ids):
 
 
 def section_rows(unit_ids, name, limit=SECTION_ROWS):
-    """The first ``limit`` plans of a worklist section (one query)."""
+    """The first ``limit`` plans of a worklist section (two queries)."""
     if not unit_ids:
         return []
     order = {"quiet": last_activity().asc(), "overdue": Plan.next_evaluation.asc(),
              "archived": Plan.archived_at.asc(nulls="LAST")}.get(name, Plan.owner_name.asc())
-    query = (_from(_columns(), unit_ids).where(_section_condition(name))
+    query = (_from([Plan.id], unit_ids).where(_section_condition(name))
              .order_by(order, Plan.id).limit(limit))
-    return _rows(query)
+    return _in_order(query)
 
 
 def idle_employees(unit_ids, limit=SECTION_ROWS):
