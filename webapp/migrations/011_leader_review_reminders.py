@@ -3,8 +3,10 @@
 - ``unit_review``: a review of a unit's logs marked done (unit, who, when);
 - ``sent_reminder``: the reminders ``flask send-reminders`` has sent, one per unique key, so a
   second run sends nothing twice;
-- ``person.last_login_at``: the latest login, for "employees who have not logged in for months";
-- an index on ``timeline_event(plan_id, at)``: a plan's last activity is one index seek.
+- ``person.last_login_at``: the latest login, for "employees who have not logged in for months".
+
+A plan's last activity (its newest timeline event) is one index seek on
+``timeline_event(plan_id, at)``, which migration 012 (the reports) creates.
 """
 
 import peewee as pw
@@ -13,7 +15,6 @@ from peewee_migrate import Migrator
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     migrator.add_fields("person", last_login_at=pw.DateTimeField(null=True))
-    migrator.add_index("timeline_event", "plan", "at")
 
     @migrator.create_model
     class UnitReview(pw.Model):
@@ -49,5 +50,4 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
     migrator.remove_model("sent_reminder")
     migrator.remove_model("unit_review")
-    migrator.drop_index("timeline_event", "plan", "at")
     migrator.remove_fields("person", "last_login_at")

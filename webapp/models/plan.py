@@ -338,10 +338,6 @@ class TimelineEvent(BaseModel):
     kind = peewee.CharField(max_length=40)
     detail = peewee.CharField(max_length=200, default="")
 
-    class Meta:
-        # A plan's last activity is its newest event: one index seek per plan (migration 011).
-        indexes = ((("plan", "at"), False),)
-
 
 class Transfer(BaseModel):
     """The log moved to a new unit (SPEC §3.6: kindergarten → school): proposed by the
