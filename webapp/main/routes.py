@@ -60,11 +60,11 @@ def home():
         names=names,
         incoming=incoming,
         transfers=Transfer.waiting_in(led),
-        unread=unread_by_plan(current_user, mine),
-        may_create=policy.can(current_user, policy.CREATE_PLAN),
         may_lead=policy.can(current_user, policy.LEAD),
         quiet=quiet_plans_held_by(current_user, mine),
         quiet_weeks=current_app.config["QUIET_LOG_WEEKS"],
+        unread=unread_by_plan(current_user, mine),
+        may_create=policy.can(current_user, policy.CREATE_PLAN),
     )
 
 
