@@ -167,12 +167,12 @@ ALLOWED = {
     P.DISPLAY: set(ROLES),
     P.AUTHENTICATED: set(ROLES) - {"anonymous"},
     P.EMPLOYEE: EMPLOYEES,
+    # Leaders of any unit (administered_unit_ids): each sees their own units' plans only.
+    P.LEAD: {"unit_leader", "group_admin", "receiving_leader"},
     P.CREATE_PLAN: {"stafetthaldar", "unit_leader", "other_coordinator", "foreign_coordinator",
                     "receiving_leader"},
     # Plan A's waiting transfer goes to Pære barnehage: only its leader answers it.
     P.TRANSFER_ANSWER: {"receiving_leader"},
-    # Leaders of any unit (administered_unit_ids): each sees their own units' plans only.
-    P.LEAD: {"unit_leader", "group_admin", "receiving_leader"},
 }
 
 KEBAB = re.compile(r"^[a-z0-9/.\-]*$")

@@ -280,12 +280,12 @@ def can(person, action, obj=None):
         return True
     if action == EMPLOYEE:
         return person.is_employee
+    if action == LEAD:
+        return bool(administered_unit_ids(person))
     if action == CREATE_PLAN:
         return bool(units_for_new_plan(person))
     if action == DEVELOPMENT:
         return True
-    if action == LEAD:
-        return bool(administered_unit_ids(person))
     if action == TRANSFER_ANSWER:
         return person.is_employee and (obj is None or may_answer_transfer(person, obj))
     plan = obj
