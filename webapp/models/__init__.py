@@ -60,6 +60,8 @@ MODELS = [
     PlanArchive,
     Transfer,
     Handover,
+    UnitReview,
+    SentReminder,
     AuthSession,
     OneTimeCode,
     OutboxMessage,
@@ -67,8 +69,6 @@ MODELS = [
     AuditEntry,
     WizardDraft,
     DisplayPairing,
-    UnitReview,
-    SentReminder,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + [
