@@ -25,11 +25,11 @@ def start_session(person, method="password"):
         session["language"] = language
     token = secrets.token_urlsafe(32)
     AuthSession.create(token=token, person=person, method=method)
-    # Kept after the session ends: the leader's review finds who has not logged in for months.
-    Person.update(last_login_at=utcnow()).where(Person.id == person.id).execute()
     person.session_token = token
     login_user(person, remember=False)
     session.permanent = True
+    # Kept after the session ends: the leader's review finds who has not logged in for months.
+    Person.update(last_login_at=utcnow()).where(Person.id == person.id).execute()
 
 
 def end_session(person):
