@@ -1,5 +1,5 @@
 """Command-line tasks: ``flask db upgrade``, ``flask demo-data``, ``flask send-outbox``,
-``flask archive-year``, ``flask send-reminders``."""
+``flask archive-year``."""
 
 import os
 import time
@@ -110,23 +110,8 @@ def archive_year_command(year, unit_id, municipality_number, folder, language):
     click.echo(f"{len(rows)} logs written to {folder}, with {MANIFEST}.")
 
 
-@click.command("send-reminders")
-def send_reminders_command():
-    """Queue the reminders that are due (evaluations a week before and past their deadline,
-    reviews due); run daily from cron. Run twice, it sends once."""
-    from webapp.leader.reminders import send_reminders
-
-    database.connect(reuse_if_open=True)
-    try:
-        count = send_reminders()
-    finally:
-        database.close()
-    click.echo(f"Reminders: {count} queued in the outbox.")
-
-
 def register_commands(app):
     app.cli.add_command(db_cli)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(send_outbox_command)
     app.cli.add_command(archive_year_command)
-    app.cli.add_command(send_reminders_command)

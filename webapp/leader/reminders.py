@@ -15,9 +15,10 @@ is content-free (``webapp.notify``): no name, no plan, only that something is du
 
 from datetime import timedelta
 
+import click
 from peewee import fn
 
-from webapp.db import immediate
+from webapp.db import database, immediate
 from webapp.leader.service import review_interval
 from webapp.models import (
     Membership,
@@ -111,3 +112,15 @@ def send_reminders(today=None):
     for kind, key, person, unit_id in list(_reviews_due(today)):
         sent += _send_once(key, kind, person, unit_id=unit_id)
     return sent
+
+
+@click.command("send-reminders")
+def send_reminders_command():
+    """Queue the reminders that are due (evaluations a week before and past their deadline,
+    reviews due); run daily from cron. Run twice, it sends once."""
+    database.connect(reuse_if_open=True)
+    try:
+        count = send_reminders()
+    finally:
+        database.close()
+    click.echo(f"Reminders: {count} queued in the outbox.")

@@ -29,12 +29,15 @@ from webapp.db import immediate
 from webapp.fields import ConfirmForm
 from webapp.leader import service
 from webapp.leader.forms import AppointForm, ReviewDoneForm
+from webapp.leader.reminders import send_reminders_command
 from webapp.models import Plan, Unit
 from webapp.numbers import page_number
 from webapp.participants import service as participants
 from webapp.participants.forms import access_choices, check_access
 
-bp = Blueprint("leader", __name__, url_prefix="/leader")
+# ``cli_group=None``: its command is ``flask send-reminders`` (webapp/leader/reminders.py).
+bp = Blueprint("leader", __name__, url_prefix="/leader", cli_group=None)
+bp.cli.add_command(send_reminders_command)
 
 
 def _overseers_only(view):
