@@ -30,7 +30,7 @@ from webapp.fields import ConfirmForm
 from webapp.leader import service
 from webapp.leader.forms import AppointForm, ReviewDoneForm
 from webapp.leader.reminders import send_reminders_command
-from webapp.models import Plan, Unit
+from webapp.models import Unit
 from webapp.numbers import page_number
 from webapp.participants import service as participants
 from webapp.participants.forms import access_choices, check_access
@@ -169,8 +169,6 @@ def appoint(plan):
         access_choices(form, _holder_unit_name(holder), yourself=False)
     else:
         del form.access  # a deactivated employee has no access to keep
-    if plan.status == Plan.DELETED:
-        abort(404)
     if form.validate_on_submit() and (not present or check_access(
         form, participants.consent_names_unit(plan, holder.unit_id)
     )):

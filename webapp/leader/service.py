@@ -395,7 +395,7 @@ class Candidate:
 
 
 def candidates(plan, holder):
-    """Who the leader may appoint stafetthaldar (two queries): the plan's active employee
+    """Who the leader may appoint stafetthaldar (three queries): the plan's active employee
     participants whom the valid consent admits (``participants.baton_candidates``), and the
     active employees of the plan's unit when the valid consent admits the unit's service (the
     rule for inviting a service, SPEC §3.4). Not the present holder."""
