@@ -82,3 +82,40 @@ def test_the_leader_appoints_a_new_stafetthaldar_for_a_leavers_log(page, world, 
                          world.leader.name, "Eple", "PPT", guardian.name):
             assert personal not in body and personal not in message["Subject"]
     assert len(smtp_server.to(world.provider.email)) == 1  # the new holder is told
+
+
+@pytest.mark.parametrize("language", ["nn", "nb"])
+def test_every_section_of_the_review_is_axe_clean(new_context, world, language):
+    """The worklist with every list filled (quiet, passive, archived, overdue, an idle
+    employee, a review done), the overview on a phone, and the appointing page when nobody can
+    be appointed (no valid consent naming a service)."""
+    from webapp.models import UnitReview, utcnow
+
+    quiet = world.plan("valid_consent", owner_name="Stille Logg")
+    Plan.update(created_at=utcnow() - timedelta(weeks=9),
+                next_evaluation=date.today() - timedelta(days=2)).where(
+        Plan.id == quiet.id).execute()
+    world.plan("withdrawn", owner_name="Passiv Logg")
+    archived = world.plan("valid_consent", owner_name="Arkivert Logg")
+    Plan.update(status=Plan.ARCHIVED, archived_at=utcnow()).where(
+        Plan.id == archived.id).execute()
+    draft = world.plan("created", owner_name="Utkast Logg", holder=world.employee)
+    Person.update(active=False).where(Person.id == world.employee.id).execute()
+    long_ago = utcnow() - timedelta(days=200)
+    Person.update(last_login_at=long_ago, created_at=long_ago).where(
+        Person.id == world.coordinator.id).execute()
+    UnitReview.create(unit=world.unit, by=world.leader, at=utcnow() - timedelta(days=400))
+
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    login_employee(page, world.leader.email, PASSWORD)
+    switch_language(page, language)
+    for url in ("/leader/review", f"/leader/review?unit={world.unit.id}",
+                "/leader/plans?status=archived", f"/leader/plans/{draft.id}/appoint"):
+        response = page.goto(url)
+        assert response.status == 200, url
+        assert_no_axe_violations(page)
+    phone = new_context(viewport={"width": 360, "height": 740}, is_mobile=True).new_page()
+    login_employee(phone, world.leader.email, PASSWORD)
+    switch_language(phone, language)
+    phone.goto("/leader/plans?sort=holder&dir=desc")
+    assert_no_axe_violations(phone)
