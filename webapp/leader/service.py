@@ -90,8 +90,13 @@ def needs_holder():
 
 
 def quiet():
-    """SQL: an open log (waiting for consent, or active) without an entry for weeks."""
-    return Plan.status.in_((Plan.DRAFT, Plan.ACTIVE)) & (last_activity() < quiet_cutoff())
+    """SQL: an open log (waiting for consent, or active) created before the cutoff with no
+    entry on its timeline since (``last_activity() < quiet_cutoff()``, said so that the recent
+    events are read once through the index on their time, not once for every plan)."""
+    cutoff = quiet_cutoff()
+    recent = TimelineEvent.select(TimelineEvent.plan).where(TimelineEvent.at >= cutoff)
+    return (Plan.status.in_((Plan.DRAFT, Plan.ACTIVE)) & (Plan.created_at < cutoff)
+            & Plan.id.not_in(recent))
 
 
 def _from(columns, unit_ids, joined=True):
@@ -291,7 +296,7 @@ def section_rows(unit_ids, name, limit=SECTION_ROWS):
     """The first ``limit`` plans of a worklist section (two queries)."""
     if not unit_ids:
         return []
-    order = {"quiet": last_activity().asc(), "overdue": Plan.next_evaluation.asc(),
+    order = {"overdue": Plan.next_evaluation.asc(),
              "archived": Plan.archived_at.asc(nulls="LAST")}.get(name, Plan.owner_name.asc())
     query = (_from([Plan.id], unit_ids).where(_section_condition(name))
              .order_by(order, Plan.id).limit(limit))
