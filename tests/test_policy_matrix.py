@@ -97,6 +97,11 @@ ROUTES = {
     "goals.index": P.PLAN_READ,
     "goals.new_activity": P.PLAN_MANAGE,
     "goals.new_goal": P.PLAN_MANAGE,
+    "leader.appoint": P.PLAN_METADATA,
+    "leader.ask_evaluation": P.PLAN_METADATA,
+    "leader.mark_review_done": P.LEAD,
+    "leader.plans": P.LEAD,
+    "leader.review": P.LEAD,
     "main.favicon": P.PUBLIC,
     "main.home": P.AUTHENTICATED,
     "main.plain_language": P.AUTHENTICATED,
@@ -154,6 +159,10 @@ OBJECT_CHECKS = {
     "admin.invite": ({"unit_leader", "group_admin"}, "a unit one administers"),
     "admin.new_unit": ({"group_admin"}, "the group's or the municipality's administrator"),
     "admin.unit": ({"unit_leader", "group_admin"}, "a unit one administers"),
+    "leader.appoint": ({"unit_leader", "group_admin"},
+                       "a leader of the plan's unit, its group or its municipality"),
+    "leader.ask_evaluation": ({"unit_leader", "group_admin"},
+                              "a leader of the plan's unit, its group or its municipality"),
     "minutes.edit": ({"stafetthaldar"}, "the stafetthaldar or the meeting's minute-taker"),
     "minutes.new": ({"stafetthaldar"}, "the stafetthaldar or a minute-taker"),
     "minutes.save": ({"stafetthaldar"}, "the stafetthaldar or the meeting's minute-taker"),
@@ -186,6 +195,8 @@ ALLOWED = {
     P.DISPLAY: set(ROLES),
     P.AUTHENTICATED: set(ROLES) - {"anonymous"},
     P.EMPLOYEE: EMPLOYEES,
+    # Leaders of any unit (administered_unit_ids): each sees their own units' plans only.
+    P.LEAD: {"unit_leader", "group_admin", "receiving_leader"},
     P.CREATE_PLAN: {"stafetthaldar", "unit_leader", "other_coordinator", "foreign_coordinator",
                     "receiving_leader"},
     # Plan A's waiting transfer goes to Pære barnehage: only its leader answers it.
@@ -368,11 +379,15 @@ def _url(rule, plan, objects, swap=None):
 
 def _fingerprint():
     """Every row of every table (the audit trail and login sessions aside: a refused request
-    writes its audit entry, and a request touches its session)."""
-    from webapp.models import MODELS, AuditEntry, AuthSession
+    writes its audit entry, and a request touches its session; a login writes its time)."""
+    from webapp.models import MODELS, AuditEntry, AuthSession, Person
+
+    def fields(model):
+        return [f for f in model._meta.sorted_fields if f is not Person.last_login_at]
 
     return {
-        model.__name__: list(model.select().order_by(model._meta.primary_key).tuples())
+        model.__name__: list(model.select(*fields(model)).order_by(model._meta.primary_key)
+                             .tuples())
         for model in MODELS if model not in (AuditEntry, AuthSession)
     }
 

@@ -73,6 +73,7 @@ def _blueprints():
     import webapp.dev.routes
     import webapp.display.routes
     import webapp.goals.routes
+    import webapp.leader.routes
     import webapp.main.routes
     import webapp.meetings.routes
     import webapp.messages.routes
@@ -88,6 +89,7 @@ def _blueprints():
         webapp.overview, webapp.goals, webapp.meetings, webapp.minutes, webapp.display,
         webapp.messages, webapp.timeline, webapp.transfers, webapp.archive, webapp.dev,
         webapp.account, webapp.admin,
+        webapp.leader,
     ))
 
 

@@ -50,6 +50,11 @@ def from_environment(instance_path, env=None):
         # At most one notification of new items (and one of meetings) per person and plan
         # within this many minutes (webapp/notify.py); 0 turns the window off.
         "NOTIFY_WINDOW_MINUTES": int(env.get("NOTIFY_WINDOW_MINUTES", "15")),
+        # A log with no entry on its timeline for this many weeks is "quiet": flagged to its
+        # stafetthaldar on "my plans" and in the leader's review (SPEC §4, webapp/leader).
+        "QUIET_LOG_WEEKS": int(env.get("QUIET_LOG_WEEKS", "6")),
+        # The leader's review lists the unit's employees not logged in for this many months.
+        "IDLE_EMPLOYEE_MONTHS": int(env.get("IDLE_EMPLOYEE_MONTHS", "3")),
         "SESSION_IDLE_MINUTES": int(env.get("SESSION_IDLE_MINUTES", "30")),
         "SESSION_ABSOLUTE_HOURS": int(env.get("SESSION_ABSOLUTE_HOURS", "12")),
         "SESSION_COOKIE_NAME": "__Host-stafettlogg" if production else "stafettlogg",

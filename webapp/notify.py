@@ -19,10 +19,13 @@ from flask_babel import gettext as _
 from webapp.models import NotificationThrottle, OutboxMessage, utcnow
 
 # What happened, and the sentence the person gets. Kinds are fixed: callers cannot add text.
-KINDS = ("invitation", "new_item", "consent_to_sign", "meeting", "baton", "transfer")
+KINDS = ("invitation", "new_item", "consent_to_sign", "meeting", "baton", "transfer",
+         # The leader's duties and the reminders (webapp/leader, ``flask send-reminders``).
+         "new_stafetthaldar", "evaluation_asked", "evaluation_soon", "evaluation_overdue",
+         "review_due")
 # At most one of each of these per person and plan within NOTIFY_WINDOW_MINUTES. A meeting
 # invitation is something to turn up to, so a notice of new items does not stand in for it.
-THROTTLED = ("new_item", "meeting")
+THROTTLED = ("new_item", "meeting", "evaluation_asked")
 
 
 def _texts(kind):
@@ -40,6 +43,20 @@ def _texts(kind):
     elif kind == "transfer":
         body = _("A stafettlogg is waiting for your answer about a transfer to your unit. "
                  "Log in: %(link)s", link=link)
+    elif kind == "new_stafetthaldar":
+        body = _("A stafettlogg you take part in has a new stafetthaldar. Log in to see who: "
+                 "%(link)s", link=link)
+    elif kind == "evaluation_asked":
+        body = _("Your leader asks for the evaluation in a stafettlogg whose deadline has "
+                 "passed. Log in: %(link)s", link=link)
+    elif kind == "evaluation_soon":
+        body = _("An evaluation in a stafettlogg where you are stafetthaldar is due within a "
+                 "week. Log in: %(link)s", link=link)
+    elif kind == "evaluation_overdue":
+        body = _("The deadline for an evaluation in a stafettlogg where you are stafetthaldar "
+                 "has passed. Log in: %(link)s", link=link)
+    elif kind == "review_due":
+        body = _("The review of your unit's stafettloggar is due. Log in: %(link)s", link=link)
     else:
         body = _("You have a new item in a stafettlogg. Log in to read it: %(link)s", link=link)
     return subject, body

@@ -10,7 +10,9 @@ route-walking test fails for a route that has none. Rules, in plain words:
   their service (``Participant.admitted``): a new version without it, or a withdrawal, ends their
   access on the very next request (SPEC §4).
 - A unit administrator (leader) sees the unit's plans as metadata only, unless also a participant;
-  a group administrator likewise for the group's units.
+  a group administrator likewise for the group's units, and the municipality's administrator
+  for all its units (``administered_unit_ids``). They appoint a new stafetthaldar and ask for
+  overdue evaluations there (``may_oversee``), still without the content.
 - A transfer of a log to a new unit is proposed by the stafetthaldar or the leader of the plan's
   unit, and answered only by the leader (unit administrator) of the receiving unit, who has no
   role in the plan until then: they see the transfer's metadata, never the content (SPEC §3.6).
@@ -55,6 +57,9 @@ AUTHENTICATED = "authenticated"  # anyone logged in
 EMPLOYEE = "employee"
 CREATE_PLAN = "plan.create"
 TRANSFER_ANSWER = "transfer.answer"  # accept or decline a transfer to one's unit (a Transfer)
+# The leader's pages (routine 000 "Årleg gjennomgang", "Kontinuitet ved fråvær"): the overview
+# and review worklist of the units one oversees (``administered_unit_ids``), metadata only.
+LEAD = "units.lead"
 DEVELOPMENT = "development"  # development-only pages (the outbox); 404 in production
 DISPLAY = "display"  # the paired meeting-room display: a display session, not a login
 # The administration (webapp/admin): any administrator (unit, group or municipality), and the
@@ -151,9 +156,17 @@ def may_answer_transfer(person, transfer):
     return leads_unit(person, transfer.to_unit_id)
 
 
+def may_oversee(person, plan):
+    """The leader's duties on a plan of a unit they oversee (SPEC §3.9): appoint a new
+    stafetthaldar (routine 000 "Kontinuitet ved fråvær"), ask for an overdue evaluation. Only
+    metadata: appointing gives the leader no access to the content."""
+    return can(person, PLAN_METADATA, plan) and leads_unit_of(person, plan)
+
+
 # Views whose rule is finer than the action they declare, where the finer rule needs only the
 # plan: a link or a button to them is shown only to those it lets in.
-FINER_RULES = {"minutes.new": may_start_minutes, "transfers.propose": may_propose_transfer}
+FINER_RULES = {"minutes.new": may_start_minutes, "transfers.propose": may_propose_transfer,
+               "leader.appoint": may_oversee, "leader.ask_evaluation": may_oversee}
 
 
 def may_open(person, endpoint, plan):
@@ -181,13 +194,9 @@ def memberships(person):
 
 
 def leads_unit_of(person, plan):
-    """Unit administrator of the plan's unit, or group administrator of its group."""
-    for role, unit_id, group_id in memberships(person):
-        if role == Membership.UNIT_ADMIN and unit_id == plan.unit_id:
-            return True
-        if role == Membership.GROUP_ADMIN and group_id == plan.unit.group_id:
-            return True
-    return False
+    """Unit administrator of the plan's unit, group administrator of its group, or the
+    administrator of its municipality (``administered_unit_ids``: no query per plan)."""
+    return plan.unit_id in administered_unit_ids(person)
 
 
 def administered_unit_ids(person):
@@ -344,6 +353,8 @@ def can(person, action, obj=None):
         return True
     if action == EMPLOYEE:
         return person.is_employee
+    if action == LEAD:
+        return bool(administered_unit_ids(person))
     if action == CREATE_PLAN:
         return bool(units_for_new_plan(person))
     if action == DEVELOPMENT:

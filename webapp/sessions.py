@@ -28,6 +28,8 @@ def start_session(person, method="password"):
     person.session_token = token
     login_user(person, remember=False)
     session.permanent = True
+    # Kept after the session ends: the leader's review finds who has not logged in for months.
+    Person.update(last_login_at=utcnow()).where(Person.id == person.id).execute()
 
 
 def end_session(person):

@@ -15,6 +15,7 @@ from flask import (
 from flask_login import current_user
 
 from webapp import guards, policy
+from webapp.leader.service import quiet_plans_held_by
 from webapp.messages.routes import unread_by_plan
 from webapp.models import (
     Person,
@@ -59,6 +60,9 @@ def home():
         names=names,
         incoming=incoming,
         transfers=Transfer.waiting_in(led),
+        may_lead=policy.can(current_user, policy.LEAD),
+        quiet=quiet_plans_held_by(current_user, mine),
+        quiet_weeks=current_app.config["QUIET_LOG_WEEKS"],
         unread=unread_by_plan(current_user, mine),
         may_create=policy.can(current_user, policy.CREATE_PLAN),
     )

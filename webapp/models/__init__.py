@@ -1,6 +1,7 @@
 """All models, importable from one place."""
 
 from webapp.models.base import BaseModel, oslo_today, utcnow
+from webapp.models.leader import SentReminder, UnitReview
 from webapp.models.org import (
     ESTABLISH_DIRECT,
     ESTABLISH_LEADER,
@@ -60,6 +61,8 @@ MODELS = [
     PlanArchive,
     Transfer,
     Handover,
+    UnitReview,
+    SentReminder,
     AuthSession,
     OneTimeCode,
     OutboxMessage,

@@ -63,6 +63,9 @@ class Person(BaseModel):
     is_employee = peewee.BooleanField(default=False)
     municipality = peewee.ForeignKeyField(Municipality, null=True, backref="people")
     language = peewee.CharField(max_length=5, null=True)
+    # The latest login (``sessions.start_session``): the leader's review lists employees who
+    # have not logged in for months (migration 011).
+    last_login_at = peewee.DateTimeField(null=True)
     active = peewee.BooleanField(default=True)
     deactivated_at = peewee.DateTimeField(null=True)
     created_at = peewee.DateTimeField(default=utcnow)

@@ -322,23 +322,26 @@ def _take_up(plan, person_id, unit_id, only_active_provider):
 
 
 def hand_over_baton(plan, holder, to_person_id, actor, *, keeps_access, wish,
-                    wished_for=None, note="", unit_id=None, transfer=None):
+                    wished_for=None, note="", unit_id=None, transfer=None, by_leader=False):
     """Hand the baton from ``holder`` (the stafetthaldar's participant row as the request read
     it, or ``None``) to ``to_person_id`` (SPEC §3.6), inside the caller's transaction: exactly
     one stafetthaldar afterwards, or ``BatonMoved`` and the caller's transaction undone. A
-    hand-over goes to an active service provider of the plan; a transfer (``transfer``) may
-    appoint an employee of the receiving unit (``unit_id``) who is not yet in it. The family's
-    wish is recorded; the timeline says so; the new holder gets a content-free notification."""
+    hand-over goes to an active service provider of the plan; a transfer (``transfer``), or the
+    leader's appointment at absence (``by_leader``, routine 000 "Kontinuitet ved fråvær"), may
+    appoint an employee of the unit (``unit_id``) who is not yet in it. The family's wish is
+    recorded; the timeline says so; the new holder gets a content-free notification."""
     if holder is not None:
         _step_down(plan, holder, keeps_access)
-    _take_up(plan, to_person_id, unit_id, only_active_provider=transfer is None)
+    _take_up(plan, to_person_id, unit_id,
+             only_active_provider=transfer is None and not by_leader)
     Handover.create(
         plan=plan, from_person=holder.person_id if holder else None, to_person=to_person_id,
         wish=wish, wished_for=wished_for, note=note or "", old_holder_keeps_access=keeps_access,
         by=actor, at=utcnow(), transfer=transfer,
     )
-    detail = "family_wish" if wish == Handover.WISHED_NEW else "leader" if transfer else ""
-    add_event(plan, "baton_handed_on", actor, detail)
+    detail = ("family_wish" if wish == Handover.WISHED_NEW
+              else "leader" if transfer or by_leader else "")
+    add_event(plan, "stafetthaldar_appointed" if by_leader else "baton_handed_on", actor, detail)
     notify(Person.get_by_id(to_person_id), "baton", plan)
 
 

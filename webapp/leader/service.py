@@ -1,0 +1,474 @@
+"""The leader's overview and review worklist as queries, and the leader's writes (SPEC §3.9).
+
+Everything here reads plan *metadata* only: the plan owner's name, status, BTI level, the
+stafetthaldar's name, dates and flags. No overview, goal, minutes or message text is ever
+selected. Every list is one query (with a count), whatever the number of plans, so the pages
+run a constant number of SQL statements (SPEC §5).
+
+- ``plan_rows(units, filters, sort, page)``: the overview, sorted, filtered and paginated;
+- ``worklist(units)``: the review's lists (routine 000 "Årleg gjennomgang", routine 004
+  "minimum to gangar pr. år");
+- ``appoint(...)``: a new stafetthaldar at absence (routine 000 "Kontinuitet ved fråvær"),
+  through ``participants.service.hand_over_baton``;
+- ``ask_for_evaluation(...)``, ``mark_review_done(...)``.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import peewee
+from flask import current_app
+from peewee import JOIN, fn
+
+from webapp.models import (
+    ESTABLISH_LEADER,
+    Handover,
+    Membership,
+    Municipality,
+    Participant,
+    Person,
+    Plan,
+    TimelineEvent,
+    Unit,
+    UnitReview,
+    oslo_today,
+    utcnow,
+)
+from webapp.notify import notify
+from webapp.participants import service as participants
+
+PER_PAGE = 50
+SECTION_ROWS = 25  # rows of each worklist list; the rest is in the overview, filtered
+
+# Review interval (SPEC §3.9): routine 000 asks for a yearly review, routine 004 for at least
+# two a year; a municipality follows one of them (``Municipality.establishment``).
+YEARLY = timedelta(days=365)
+HALF_YEARLY = timedelta(days=182)
+
+Holder = Participant.alias("holder")
+HolderPerson = Person.alias("holder_person")
+
+# The plan's lifecycle order, for sorting by status.
+STATUS_ORDER = {status: n for n, status in enumerate(Plan.STATUSES)}
+# The overview's status filter: a status, or passive and closed logs not yet archived.
+NOT_ARCHIVED = "not_archived"
+STATUS_FILTERS = (*[s for s in Plan.STATUSES if s != Plan.DELETED], NOT_ARCHIVED)
+
+
+def review_interval(establishment):
+    return HALF_YEARLY if establishment == ESTABLISH_LEADER else YEARLY
+
+
+def quiet_cutoff():
+    """Before this (UTC), a log's last entry makes it quiet (``QUIET_LOG_WEEKS``, SPEC §4)."""
+    return utcnow() - timedelta(weeks=current_app.config["QUIET_LOG_WEEKS"])
+
+
+def idle_cutoff():
+    """Employees who last logged in before this (UTC) are listed (``IDLE_EMPLOYEE_MONTHS``)."""
+    return utcnow() - timedelta(days=30 * current_app.config["IDLE_EMPLOYEE_MONTHS"])
+
+
+def last_activity():
+    """SQL: when the plan last had an entry on its timeline, else when it was created (one
+    index seek per plan on ``timeline_event(plan_id, at)``)."""
+    event = TimelineEvent.alias("last_event")
+    newest = event.select(fn.MAX(event.at)).where(event.plan == Plan.id)
+    return fn.COALESCE(newest, Plan.created_at).python_value(Plan.created_at.adapt)
+
+
+def overdue():
+    """SQL: an active log whose evaluation date (Norwegian) has passed with no outcome
+    (``Plan.evaluation_overdue``)."""
+    return (Plan.status == Plan.ACTIVE) & (Plan.next_evaluation < oslo_today())
+
+
+def needs_holder():
+    """SQL: no stafetthaldar, or one who has been deactivated (SPEC §2: their plans need a
+    new stafetthaldar)."""
+    return Holder.id.is_null() | (HolderPerson.active == False)  # noqa: E712 - SQL
+
+
+def quiet():
+    """SQL: an open log (waiting for consent, or active) created before the cutoff with no
+    entry on its timeline since (``last_activity() < quiet_cutoff()``, said so that the recent
+    events are read once through the index on their time, not once for every plan)."""
+    cutoff = quiet_cutoff()
+    recent = TimelineEvent.select(TimelineEvent.plan).where(TimelineEvent.at >= cutoff)
+    return (Plan.status.in_((Plan.DRAFT, Plan.ACTIVE)) & (Plan.created_at < cutoff)
+            & Plan.id.not_in(recent))
+
+
+def _from(columns, unit_ids, joined=True):
+    """``columns`` from the plans of ``unit_ids`` (not deleted; all plans for ``None``), with
+    the unit, the stafetthaldar's participation and person joined when ``joined`` (one row per
+    plan: one holder a plan)."""
+    query = Plan.select(*columns)
+    if joined:
+        query = (
+            query.join(Unit, on=(Plan.unit == Unit.id))
+            .switch(Plan)
+            .join(Holder, JOIN.LEFT_OUTER,
+                  on=((Holder.plan == Plan.id) & (Holder.role == Participant.STAFETTHALDAR)))
+            .join(HolderPerson, JOIN.LEFT_OUTER, on=(Holder.person == HolderPerson.id))
+        )
+    if unit_ids is not None:
+        query = query.where(Plan.unit.in_(sorted(unit_ids)) & (Plan.status != Plan.DELETED))
+    return query
+
+
+def _in_order(query):
+    """The plans ``query`` (of plan ids, sorted and limited) names, with their columns: two
+    queries, so the last activity is looked up for the rows shown only, not for every plan
+    the sort passes over."""
+    ids = [plan_id for (plan_id,) in query.tuples()]
+    if not ids:
+        return []
+    rows = {row.id: row for row in _rows(_from(_columns(), None).where(Plan.id.in_(ids)))}
+    return [rows[plan_id] for plan_id in ids if plan_id in rows]
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One plan as the leader sees it: metadata only."""
+
+    id: int
+    owner_name: str
+    status: str
+    bti_level: int
+    created_at: datetime
+    next_evaluation: date | None
+    unit_id: int
+    unit_name: str
+    holder_name: str | None
+    holder_active: bool | None
+    last_activity: datetime | None
+
+    @property
+    def overdue(self):
+        return (self.status == Plan.ACTIVE and self.next_evaluation is not None
+                and self.next_evaluation < oslo_today())
+
+    @property
+    def needs_holder(self):
+        return self.holder_name is None or not self.holder_active
+
+
+def _rows(query):
+    return [PlanRow(**row) for row in query.dicts()]
+
+
+def _columns():
+    return (
+        Plan.id, Plan.owner_name, Plan.status, Plan.bti_level, Plan.created_at,
+        Plan.next_evaluation, Plan.unit.alias("unit_id"), Unit.name.alias("unit_name"),
+        HolderPerson.name.alias("holder_name"), HolderPerson.active.alias("holder_active"),
+        last_activity().alias("last_activity"),
+    )
+
+
+# --- The overview -----------------------------------------------------------------------------
+
+SORTS = ("owner", "status", "level", "holder", "created", "activity", "evaluation", "overdue",
+         "unit")
+DEFAULT_SORT = "evaluation"
+
+
+def _sort_key(name):
+    return {
+        "owner": Plan.owner_name,
+        "status": peewee.Case(Plan.status, list(STATUS_ORDER.items()), len(STATUS_ORDER)),
+        "level": Plan.bti_level,
+        "holder": HolderPerson.name,
+        "created": Plan.created_at,
+        "activity": last_activity(),
+        "evaluation": Plan.next_evaluation,
+        "overdue": peewee.Case(None, [(overdue(), 1)], 0),
+        "unit": Unit.name,
+    }[name]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The overview's filters, each checked against what it may be: an unknown value is no
+    filter (never an error), so an old or hand-written link still shows a page."""
+
+    status: str = ""
+    level: int | None = None
+    unit: int | None = None
+    overdue: str = ""  # "yes" | "no"
+    quiet: bool = False
+    holder_missing: bool = False
+
+    @classmethod
+    def from_args(cls, args, unit_ids):
+        status = args.get("status", "")
+        level = args.get("level", "")
+        unit = args.get("unit", "")
+        return cls(
+            status=status if status in STATUS_FILTERS else "",
+            level=int(level) if level in ("1", "2", "3") else None,
+            unit=int(unit) if unit.isascii() and unit.isdigit() and len(unit) < 19
+            and int(unit) in unit_ids else None,
+            overdue=args.get("overdue", "") if args.get("overdue") in ("yes", "no") else "",
+            quiet=args.get("quiet") == "yes",
+            holder_missing=args.get("holder") == "missing",
+        )
+
+    def args(self):
+        """The filters as query parameters (for sort and page links)."""
+        values = {"status": self.status, "level": self.level, "unit": self.unit,
+                  "overdue": self.overdue, "quiet": "yes" if self.quiet else "",
+                  "holder": "missing" if self.holder_missing else ""}
+        return {key: value for key, value in values.items() if value not in ("", None)}
+
+    def apply(self, query):
+        if self.status == NOT_ARCHIVED:
+            query = query.where(Plan.status.in_((Plan.PASSIVE, Plan.CLOSED)))
+        elif self.status:
+            query = query.where(Plan.status == self.status)
+        if self.level:
+            query = query.where(Plan.bti_level == self.level)
+        if self.unit:
+            query = query.where(Plan.unit == self.unit)
+        if self.overdue == "yes":
+            query = query.where(overdue())
+        elif self.overdue == "no":
+            query = query.where(~overdue())
+        if self.quiet:
+            query = query.where(quiet())
+        if self.holder_missing:
+            query = query.where(needs_holder())
+        return query
+
+
+def count_plans(unit_ids, filters):
+    if not unit_ids:
+        return 0
+    query = _from([fn.COUNT(Plan.id)], unit_ids, joined=filters.holder_missing)
+    return filters.apply(query).scalar() or 0
+
+
+def plan_rows(unit_ids, filters, sort, descending, page, per_page=PER_PAGE):
+    """One page of the overview (two queries)."""
+    if not unit_ids:
+        return []
+    key = _sort_key(sort)
+    order = key.desc(nulls="LAST") if descending else key.asc(nulls="LAST")
+    query = filters.apply(_from([Plan.id], unit_ids)).order_by(order, Plan.id)
+    return _in_order(query.paginate(page, per_page))
+
+
+def units_of(unit_ids):
+    """``[(id, name)]`` of the units, by name (one query)."""
+    if not unit_ids:
+        return []
+    return list(Unit.select(Unit.id, Unit.name).where(Unit.id.in_(sorted(unit_ids)))
+                .order_by(Unit.name, Unit.id).tuples())
+
+
+# --- The review worklist ----------------------------------------------------------------------
+
+SECTIONS = ("needs_holder", "quiet", "not_archived", "archived", "overdue")
+
+
+def _section_condition(name):
+    return {
+        "needs_holder": needs_holder(),
+        "quiet": quiet(),
+        "not_archived": Plan.status.in_((Plan.PASSIVE, Plan.CLOSED)),
+        "archived": Plan.status == Plan.ARCHIVED,
+        "overdue": overdue(),
+    }[name]
+
+
+def section_counts(unit_ids):
+    """``{section: count}`` of every worklist section, in one query."""
+    if not unit_ids:
+        return dict.fromkeys(SECTIONS, 0)
+    sums = [fn.SUM(peewee.Case(None, [(_section_condition(name), 1)], 0)).alias(name)
+            for name in SECTIONS]
+    row = _from(sums, unit_ids).dicts().get()
+    return {name: int(row[name] or 0) for name in SECTIONS}
+
+
+def section_rows(unit_ids, name, limit=SECTION_ROWS):
+    """The first ``limit`` plans of a worklist section (two queries)."""
+    if not unit_ids:
+        return []
+    order = {"overdue": Plan.next_evaluation.asc(),
+             "archived": Plan.archived_at.asc(nulls="LAST")}.get(name, Plan.owner_name.asc())
+    query = (_from([Plan.id], unit_ids).where(_section_condition(name))
+             .order_by(order, Plan.id).limit(limit))
+    return _in_order(query)
+
+
+def idle_employees(unit_ids, limit=SECTION_ROWS):
+    """``(count, rows)`` of the active employees of the units who have not logged in since
+    ``idle_cutoff()`` (or never, and were added before it): a leaver not yet deactivated, or
+    someone who needs help (routine 000 "Tilgangsstyring"). Two queries."""
+    if not unit_ids:
+        return 0, []
+    cutoff = idle_cutoff()
+    query = (
+        Membership.select(Person.id, Person.name, Person.last_login_at, Unit.name)
+        .join(Person, on=(Membership.person == Person.id))
+        .switch(Membership)
+        .join(Unit, on=(Membership.unit == Unit.id))
+        .where(Membership.unit.in_(sorted(unit_ids)) & Person.active & Person.is_employee
+               & ((Person.last_login_at < cutoff)
+                  | (Person.last_login_at.is_null() & (Person.created_at < cutoff))))
+        .distinct()
+    )
+    count = query.count()
+    rows = list(query.order_by(Person.last_login_at.asc(nulls="FIRST"), Person.name, Person.id,
+                               Unit.name).limit(limit).tuples())
+    return count, rows
+
+
+@dataclass(frozen=True)
+class UnitReviewState:
+    unit_id: int
+    unit_name: str
+    last_at: datetime | None
+    last_by: str | None
+    interval: timedelta
+
+    @property
+    def next_due(self):
+        """The date the next review is due; today when the unit was never reviewed."""
+        if self.last_at is None:
+            return oslo_today()
+        return self.last_at.date() + self.interval
+
+    @property
+    def due(self):
+        return self.next_due <= oslo_today()
+
+
+def review_states(unit_ids):
+    """Each unit's last review (when, by whom) and when the next is due (one query)."""
+    if not unit_ids:
+        return []
+    review, reviewer = UnitReview.alias("r"), Person.alias("reviewer")
+    latest = review.select(fn.MAX(review.at)).where(review.unit == Unit.id)
+    by = (review.select(reviewer.name).join(reviewer, on=(review.by == reviewer.id))
+          .where(review.unit == Unit.id).order_by(review.at.desc(), review.id.desc()).limit(1))
+    rows = (
+        Unit.select(Unit.id, Unit.name, Municipality.establishment,
+                    latest.alias("last_at"),
+                    by.alias("last_by"))
+        .join(Municipality, on=(Unit.municipality == Municipality.id))
+        .where(Unit.id.in_(sorted(unit_ids)))
+        .order_by(Unit.name, Unit.id)
+        .tuples()
+    )
+    return [UnitReviewState(uid, name, UnitReview.at.adapt(last_at), last_by,
+                            review_interval(establishment))
+            for uid, name, establishment, last_at, last_by in rows]
+
+
+def mark_review_done(unit_id, actor):
+    """The leader has gone through the unit's logs and employees: a record (unit, who, when)."""
+    return UnitReview.create(unit=unit_id, by=actor, at=utcnow())
+
+
+# --- Asking for an evaluation -------------------------------------------------------------------
+
+
+def ask_for_evaluation(plan):
+    """Ask the stafetthaldar for the evaluation whose deadline has passed (routine 004:
+    "Tenesteleiar etterspør evalueringar"): a content-free notification, at most one within
+    ``NOTIFY_WINDOW_MINUTES`` per plan (``webapp.notify``). Returns whether one was queued;
+    ``None`` when there is no active stafetthaldar to ask."""
+    holder = participants.stafetthaldar_of(plan)
+    if holder is None or not holder.person.active:
+        return None
+    return bool(notify(holder.person, "evaluation_asked", plan))
+
+
+# --- Continuity at absence (routine 000 "Kontinuitet ved fråvær") ------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    person_id: int
+    name: str
+    unit_id: int | None
+    unit_name: str
+    in_plan: bool  # an active employee participant already; else an employee of the unit
+
+
+def candidates(plan, holder):
+    """Who the leader may appoint stafetthaldar (three queries): the plan's active employee
+    participants whom the valid consent admits (``participants.baton_candidates``), and the
+    active employees of the plan's unit when the valid consent admits the unit's service (the
+    rule for inviting a service, SPEC §3.4). Not the present holder."""
+    holder_id = holder.person_id if holder is not None else None
+    found = {}
+    for p in participants.baton_candidates(plan, holder_id):
+        found[p.person_id] = Candidate(p.person_id, p.person.name, p.unit_id,
+                                       p.unit.name if p.unit_id else "", True)
+    if participants.consent_names_unit(plan, plan.unit_id):
+        rows = (
+            Person.select(Person.id, Person.name, Unit.name)
+            .join(Membership, on=(Membership.person == Person.id))
+            .join(Unit, on=(Membership.unit == Unit.id))
+            .where((Membership.unit == plan.unit_id) & Person.active & Person.is_employee)
+            .distinct()
+            .order_by(Person.name, Person.id)
+            .tuples()
+        )
+        for person_id, name, unit_name in rows:
+            if person_id != holder_id and person_id not in found:
+                found[person_id] = Candidate(person_id, name, plan.unit_id, unit_name, False)
+    return sorted(found.values(), key=lambda c: (c.name, c.person_id))
+
+
+def family_of(plan):
+    """The family's people in the plan (guardians, the plan owner) whose participation has
+    not ended: they are told of a new stafetthaldar."""
+    return list(
+        Person.select(Person)
+        .join(Participant, on=(Participant.person == Person.id))
+        .where((Participant.plan == plan)
+               & Participant.role.in_((Participant.GUARDIAN, Participant.OWNER))
+               & (Participant.status != Participant.ENDED))
+        .distinct()
+    )
+
+
+class NotACandidate(Exception):
+    """The person chosen may not (any longer) be appointed: checked again in the transaction."""
+
+
+def appoint(plan, holder, candidate_id, actor, *, keeps_access, wish, note=""):
+    """Appoint ``candidate_id`` stafetthaldar of ``plan`` in the caller's transaction: the
+    choice is checked against ``candidates`` again, the baton moves through
+    ``hand_over_baton`` (the new holder is told; a ``stafetthaldar_appointed`` event with
+    "appointed by the leader" is on the timeline), and the family gets a content-free
+    notification. Raises ``NotACandidate`` or ``participants.BatonMoved``."""
+    chosen = next((c for c in candidates(plan, holder) if c.person_id == candidate_id), None)
+    if chosen is None:
+        raise NotACandidate()
+    keeps = keeps_access and holder is not None and holder.person.active
+    participants.hand_over_baton(
+        plan, holder, chosen.person_id, actor, keeps_access=keeps, wish=wish,
+        wished_for=chosen.person_id if wish == Handover.WISHED_NEW else None, note=note,
+        unit_id=chosen.unit_id, by_leader=True,
+    )
+    for person in family_of(plan):
+        notify(person, "new_stafetthaldar")
+    return chosen
+
+
+def quiet_plans_held_by(person, plans):
+    """The ids of those of ``plans`` where ``person`` is the stafetthaldar and the log is quiet
+    (SPEC §4: flagged to its stafetthaldar on "my plans"). One query."""
+    ids = [plan.id for plan in plans]
+    if not ids or not getattr(person, "is_employee", False):
+        return frozenset()
+    held = Participant.select(Participant.plan).where(
+        (Participant.person == person.id) & (Participant.role == Participant.STAFETTHALDAR))
+    rows = Plan.select(Plan.id).where(Plan.id.in_(ids) & Plan.id.in_(held) & quiet()).tuples()
+    return frozenset(plan_id for (plan_id,) in rows)
