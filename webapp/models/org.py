@@ -66,6 +66,9 @@ class Person(BaseModel):
     active = peewee.BooleanField(default=True)
     deactivated_at = peewee.DateTimeField(null=True)
     created_at = peewee.DateTimeField(default=utcnow)
+    # ID-porten (webapp/idporten): a keyed hash of the national identity number the stafetthaldar
+    # registered, matched against the ``pid`` of a login; never the number itself.
+    pid_hash = peewee.CharField(max_length=64, null=True, unique=True)
 
     # Set per request from the AuthSession; Flask-Login stores this token, not the person's id,
     # so that a session can be revoked on the server (TECH.md, sessions).
