@@ -70,7 +70,7 @@ async function main() {
     }],
     jwks: { keys: [signingJwk] },
     acrValues: LEVELS,
-    claims: { openid: ['sub', 'pid'], profile: ['name'], acr: null, amr: null, auth_time: null },
+    claims: { openid: ['sub', 'pid', 'amr'], profile: ['name'], acr: null, auth_time: null },
     // ID-porten puts pid in the id_token itself.
     conformIdTokenClaims: false,
     pkce: { required: () => true },
