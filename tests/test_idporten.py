@@ -299,3 +299,29 @@ def test_the_stafetthaldar_registers_an_identity_number(client, world, login_as,
     own = world.coordinator.participations.get()
     assert client.get(f"/plans/{plan.id}/participants/{own.id}/identity-number"
                       ).status_code == 404
+
+
+def test_the_configuration_is_checked():
+    from tests.test_config import INSTANCE, PRODUCTION
+    from webapp.config import ConfigError, from_environment
+
+    assert not service.configured(from_environment(INSTANCE, {}))
+    base = {**PRODUCTION, "IDPORTEN_ISSUER": "https://idporten.no",
+            "IDPORTEN_CLIENT_ID": "abc", "IDPORTEN_CLIENT_SECRET": "s",
+            "IDPORTEN_PID_KEY": "k" * 32}
+    config = from_environment(INSTANCE, base)
+    assert service.configured(config) and not service.code_login_allowed(config)
+    assert config["IDPORTEN_LEVEL"] == HIGH
+    assert service.code_login_allowed({**config, "IDPORTEN_CODE_LOGIN_FALLBACK": True})
+    for broken in ({"IDPORTEN_PID_KEY": "short"}, {"IDPORTEN_CLIENT_SECRET": ""},
+                   {"IDPORTEN_CLIENT_ID": ""}, {"IDPORTEN_LEVEL": "idporten-loa-low"},
+                   {"IDPORTEN_ISSUER": "http://idporten.example"}):
+        with pytest.raises(ConfigError):
+            from_environment(INSTANCE, {**base, **broken})
+
+
+def test_the_csp_lets_forms_lead_to_the_provider_only_when_configured(client, app, idporten):
+    assert f"form-action 'self' {idporten.issuer}" in client.get("/login").headers[
+        "Content-Security-Policy"]
+    app.config["IDPORTEN_ISSUER"] = ""
+    assert "form-action 'self';" in client.get("/login").headers["Content-Security-Policy"]
