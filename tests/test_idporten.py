@@ -36,7 +36,7 @@ def _login(client, provider, user="guardian", acr=HIGH, headers=None):
     start = client.get("/login/idporten", headers=headers or {})
     assert start.status_code == 302, start.text
     callback = provider.authorize(start.headers["Location"], user=user, acr=acr)
-    return client.get(path_of(callback))
+    return client.get(path_of(callback), headers=headers or {})
 
 
 def _session_row(person):

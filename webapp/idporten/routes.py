@@ -119,6 +119,8 @@ def callback():
     if flow.get("purpose") == "sign":
         if not current_user.is_authenticated:
             return _refused("session_ended", flow)
+        if current_user.pid_hash is None:
+            return _refused("unknown", flow)
         if current_user.pid_hash != service.pid_hash(claims["pid"]):
             return _refused("other_person", flow)
         refresh_authentication(current_user, method="idporten", **authentication)
