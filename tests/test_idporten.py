@@ -325,3 +325,20 @@ def test_the_csp_lets_forms_lead_to_the_provider_only_when_configured(client, ap
         "Content-Security-Policy"]
     app.config["IDPORTEN_ISSUER"] = ""
     assert "form-action 'self';" in client.get("/login").headers["Content-Security-Policy"]
+
+
+def test_a_session_that_ended_during_the_step_up_signs_nothing(client, world, idporten):
+    plan = _sent_plan(world)
+    guardian = _register(plan.guardians[0])
+    _login(client, idporten)
+    AuthSession.update(auth_time=utcnow() - timedelta(minutes=6)).execute()
+    step_up = _sign(client, plan)
+    AuthSession.delete().execute()  # idle timeout, or logged out in another tab
+    back = client.get(path_of(idporten.authorize(step_up.headers["Location"])))
+    assert back.status_code == 400 and _text("session_ended") in back.text
+    assert Signature.get(Signature.person == guardian).decision == Signature.PENDING
+
+
+def test_an_employee_logs_out_here_only(client, world, login_as, idporten):
+    login_as(world.coordinator)
+    assert client.post("/logout").headers["Location"] == "/login"
