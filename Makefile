@@ -9,7 +9,7 @@ PG_DB = $(lastword $(subst /, ,$(PG_URL)))
 export ALLOW_SYNTHETIC_IDS ?= 1
 
 .PHONY: run test test-fast install install-dev translations compile-translations lint \
-        postgres chromium clean
+        postgres chromium oidc clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required"; exit 1; }
@@ -63,12 +63,20 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
+## The local OpenID provider that stands in for ID-porten in the tests (oidc/, oidc-provider
+## pinned in oidc/package-lock.json); needs Node.js 20 and npm.
+oidc/node_modules/.package-lock.json: oidc/package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js 20 and npm are required (the local OpenID provider)"; exit 1; }
+	npm ci --prefix oidc --no-audit --no-fund
+
+oidc: oidc/node_modules/.package-lock.json
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
 ## make test: the whole suite on SQLite, then on PostgreSQL (the browser tests may not skip).
 test: export BROWSER_TESTS_REQUIRED = 1
-test: install-dev compile-translations chromium postgres lint
+test: install-dev compile-translations chromium postgres oidc lint
 	@echo "=== Test suite on SQLite ==="
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 	@echo "=== Test suite on PostgreSQL ==="

@@ -19,6 +19,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests import factories
+from tests.oidc_provider import idporten, oidc_provider  # noqa: F401 - fixtures (ID-porten)
 from webapp import create_app
 from webapp.db import database
 from webapp.extensions import limiter, login_manager

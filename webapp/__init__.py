@@ -1,6 +1,7 @@
 """Stafettlogg: a shared, consent-based log around a child, following the BTI model."""
 
 import os
+from urllib.parse import urlsplit
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -74,6 +75,7 @@ def _blueprints():
     import webapp.display.routes
     import webapp.goals.routes
     import webapp.leader.routes
+    import webapp.idporten.routes
     import webapp.main.routes
     import webapp.meetings.routes
     import webapp.messages.routes
@@ -90,6 +92,7 @@ def _blueprints():
         webapp.messages, webapp.timeline, webapp.transfers, webapp.archive, webapp.dev,
         webapp.account, webapp.admin,
         webapp.leader,
+        webapp.idporten,
     ))
 
 
@@ -108,10 +111,20 @@ def _register_errors(app):
     app.register_error_handler(500, page("errors/500.html", 500))
 
 
+def _csp(app):
+    """The policy; with ID-porten configured, forms may also lead there (logging out and
+    signing POST here, then redirect to ID-porten, which ``form-action`` covers)."""
+    issuer = app.config.get("IDPORTEN_ISSUER")
+    if not issuer:
+        return CSP
+    parts = urlsplit(issuer)
+    return CSP.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
+
+
 def _register_headers(app):
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", _csp(app))
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"

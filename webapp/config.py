@@ -92,6 +92,16 @@ def from_environment(instance_path, env=None):
         "OUTBOX_SEND_AFTER_REQUEST": (
             _bool(env["OUTBOX_SEND_AFTER_REQUEST"]) if "OUTBOX_SEND_AFTER_REQUEST" in env else None
         ),
+        # ID-porten (webapp/idporten), on when the issuer and the client id are set.
+        "IDPORTEN_ISSUER": env.get("IDPORTEN_ISSUER", "").rstrip("/"),
+        "IDPORTEN_CLIENT_ID": env.get("IDPORTEN_CLIENT_ID", ""),
+        "IDPORTEN_CLIENT_SECRET": env.get("IDPORTEN_CLIENT_SECRET", ""),
+        "IDPORTEN_PRIVATE_KEY": env.get("IDPORTEN_PRIVATE_KEY", ""),
+        "IDPORTEN_PRIVATE_KEY_ID": env.get("IDPORTEN_PRIVATE_KEY_ID", ""),
+        "IDPORTEN_LEVEL": env.get("IDPORTEN_LEVEL", "idporten-loa-high"),
+        "IDPORTEN_CODE_LOGIN_FALLBACK": _bool(env.get("IDPORTEN_CODE_LOGIN_FALLBACK")),
+        "IDPORTEN_SIGN_MAX_AGE_MINUTES": int(env.get("IDPORTEN_SIGN_MAX_AGE_MINUTES", "5")),
+        "IDPORTEN_PID_KEY": env.get("IDPORTEN_PID_KEY", ""),
     }
     if production and (config["SECRET_KEY"] == DEV_SECRET or len(config["SECRET_KEY"]) < 32):
         raise ConfigError(
@@ -99,6 +109,7 @@ def from_environment(instance_path, env=None):
             "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')."
         )
     _check_public_url(config["PUBLIC_URL"], production)
+    _check_idporten(config, production)
     if production and config["SMS_GATEWAY"] != "http":
         raise ConfigError(
             "SMS_GATEWAY must be 'http' in production: the console gateway writes one-time "
@@ -107,6 +118,29 @@ def from_environment(instance_path, env=None):
     if production and config["SMS_GATEWAY"] == "http" and not config["SMS_GATEWAY_URL"]:
         raise ConfigError("SMS_GATEWAY_URL must be set in production (the SMS gateway).")
     return config
+
+
+IDPORTEN_LEVELS = ("idporten-loa-substantial", "idporten-loa-high")
+
+
+def _check_idporten(config, production):
+    if config["IDPORTEN_LEVEL"] not in IDPORTEN_LEVELS:
+        raise ConfigError("IDPORTEN_LEVEL must be idporten-loa-substantial or idporten-loa-high.")
+    if not config["IDPORTEN_ISSUER"]:
+        return
+    if not config["IDPORTEN_CLIENT_ID"]:
+        raise ConfigError("IDPORTEN_CLIENT_ID must be set when IDPORTEN_ISSUER is.")
+    if not (config["IDPORTEN_CLIENT_SECRET"] or config["IDPORTEN_PRIVATE_KEY"]):
+        raise ConfigError(
+            "Set IDPORTEN_CLIENT_SECRET or IDPORTEN_PRIVATE_KEY (a PEM file) for ID-porten."
+        )
+    if production and len(config["IDPORTEN_PID_KEY"]) < 32:
+        raise ConfigError(
+            "IDPORTEN_PID_KEY must be a long random value in production: it keys the hash of "
+            "the identity numbers, and must never change once numbers are registered."
+        )
+    if production and not config["IDPORTEN_ISSUER"].startswith("https://"):
+        raise ConfigError("IDPORTEN_ISSUER must be an https address in production.")
 
 
 def _check_public_url(url, production):

@@ -17,14 +17,16 @@ from webapp.models import AuthSession, Person, utcnow
 TOUCH_EVERY = timedelta(seconds=60)  # write last_seen_at at most this often
 
 
-def start_session(person, method="password"):
-    """Log ``person`` in with a fresh session: a new token and a cleared cookie session."""
+def start_session(person, method="password", **authentication):
+    """Log ``person`` in with a fresh session: a new token and a cleared cookie session.
+    ``authentication`` holds what an ID-porten login adds (``acr``, ``amr``, ``auth_time``,
+    ``id_token``: webapp/idporten)."""
     language = session.get("language")
     session.clear()  # no state carries over from before login (session fixation)
     if language:
         session["language"] = language
     token = secrets.token_urlsafe(32)
-    AuthSession.create(token=token, person=person, method=method)
+    AuthSession.create(token=token, person=person, method=method, **authentication)
     person.session_token = token
     login_user(person, remember=False)
     session.permanent = True
@@ -39,6 +41,19 @@ def end_session(person):
         AuthSession.delete().where(AuthSession.token == token).execute()
     logout_user()
     session.clear()
+
+
+def current_session(person):
+    """The ``AuthSession`` row of ``person``'s current login, or ``None``."""
+    token = getattr(person, "session_token", None)
+    return AuthSession.get_or_none(AuthSession.token == token) if token else None
+
+
+def refresh_authentication(person, **authentication):
+    """A step-up login (webapp/idporten) renews the current session's authentication."""
+    token = getattr(person, "session_token", None)
+    if token:
+        AuthSession.update(**authentication).where(AuthSession.token == token).execute()
 
 
 def revoke_all(person):

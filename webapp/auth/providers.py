@@ -16,12 +16,10 @@ address or mobile number (``webapp.codes``: single use, 10 minutes, 5 tries).
 - ``log_in(person, method)`` is the one way every provider ends: a fresh server-side session
   (``sessions.start_session``) and the person's invitations activated (SPEC §2).
 
-Adding OpenID Connect (ID-porten) later: write an ``IdPortenProvider`` whose ``begin()`` returns
-the authorization URL (authorization code + PKCE; state, nonce and verifier in the session) and
-whose ``complete(...)`` exchanges the code, checks the ``acr`` value (``idporten-loa-high``) and
-maps the verified national identity number to a ``Person``; then add two routes (start and
-callback) that call ``begin``/``complete`` and ``log_in(person, "idporten")``. The code-login
-views, ``log_in`` and the session handling stay as they are.
+ID-porten (OpenID Connect) is the other provider: ``webapp.idporten`` (its ``service`` begins and
+completes the authorization code flow; its routes end in ``log_in(person, "idporten", ...)``).
+When it is configured, the code login is off for family members unless
+``IDPORTEN_CODE_LOGIN_FALLBACK`` keeps it.
 """
 
 import functools
@@ -60,9 +58,10 @@ def activate_invitations(person):
         sync_level(plan, person.id)
 
 
-def log_in(person, method):
-    """Log ``person`` in after a provider has proved who they are: every provider ends here."""
-    start_session(person, method=method)
+def log_in(person, method, **authentication):
+    """Log ``person`` in after a provider has proved who they are: every provider ends here.
+    ``authentication``: what an ID-porten login records (webapp/idporten)."""
+    start_session(person, method=method, **authentication)
     activate_invitations(person)
 
 

@@ -12,7 +12,7 @@ from webapp.extensions import limiter
 from webapp.models import Person
 from webapp.passwords import check_password
 from webapp.safe_urls import safe_next
-from webapp.sessions import end_session
+from webapp.sessions import current_session, end_session
 
 bp = Blueprint("auth", __name__)
 
@@ -42,6 +42,13 @@ def login():
     return render_template("auth/login.html", form=form, error=error), status
 
 
+def _code_login_on():
+    """With ID-porten configured the code login is off unless kept as a fallback."""
+    from webapp.idporten.service import code_login_allowed
+
+    return code_login_allowed()
+
+
 def _address_limit():
     return current_app.config["CODE_LOGIN_ADDRESS_RATE_LIMIT"]
 
@@ -64,6 +71,8 @@ def code_login_start():
     the answer is the same for every address, so the page does not reveal who takes part."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
+    if not _code_login_on():
+        return redirect(url_for("idporten.start", next=request.args.get("next")))
     form = CodeRequestForm()
     if form.validate_on_submit():
         code_login.begin(form.address.data, safe_next(request.args.get("next")))
@@ -80,6 +89,8 @@ def code_login_verify():
     is waiting for a code is kept in the session, never in the form."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
+    if not _code_login_on():
+        return redirect(url_for("idporten.start"))
     pending = code_login.pending()
     if pending is None:
         return redirect(url_for("auth.code_login_start"))
@@ -99,6 +110,16 @@ def code_login_verify():
 @bp.route("/logout", methods=["POST"])
 @guards.requires(policy.AUTHENTICATED)
 def logout():
-    """Log out; the session is deleted on the server and cannot be reused."""
+    """Log out; the session is deleted on the server and cannot be reused. After an ID-porten
+    login the session at ID-porten ends too (its end_session_endpoint, which sends the person
+    back to the login page)."""
+    from webapp.idporten import service as idporten
+
+    row = current_session(current_user)
+    id_token = row.id_token if row is not None and row.method == "idporten" else None
     end_session(current_user)
+    if id_token and idporten.configured():
+        url = idporten.logout_url(id_token)
+        if url:
+            return redirect(url)
     return redirect(url_for("auth.login"))

@@ -24,6 +24,7 @@ from webapp.extensions import limiter
 from webapp.facts import facts_for
 from webapp.fields import ConfirmForm
 from webapp.guards import enforces
+from webapp.idporten.service import code_login_allowed
 from webapp.labels import role_label
 from webapp.models import Consent, Signature
 
@@ -241,6 +242,8 @@ def sign(plan, consent_id):
     youth this consent asks to sign (anyone else gets 404)."""
     signature = guards.load_own_signature(plan, consent_id)
     form = CodeForm()
+    if request.method == "POST" and not code_login_allowed():
+        abort(404)  # with ID-porten configured, signing is with ID-porten (webapp/idporten)
     if form.validate_on_submit():
         if service.sign_with_code(plan, signature, current_user, form.code.data):
             flash(_("Thank you. Your signature is recorded."))
@@ -258,6 +261,8 @@ def send_code(plan, consent_id):
     """Send a one-time code for signing to the signer's e-mail and mobile. Only a signer this
     consent asks."""
     guards.load_own_signature(plan, consent_id)
+    if not code_login_allowed():
+        abort(404)  # with ID-porten configured, signing is with ID-porten (webapp/idporten)
     if ConfirmForm().validate_on_submit():
         service.send_sign_code(current_user)
         flash(_("We have sent you a code. It is valid for 10 minutes."))

@@ -233,8 +233,15 @@ def seal_for(consent, signatures, services):
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def signature_seal(consent_seal, person_id, decided_at, scan_digest=""):
+def signature_seal(consent_seal, person_id, decided_at, scan_digest="", authentication=None):
+    """SHA-256 over the consent's seal, the signer, the time, the paper scan's digest and, for
+    a signature with ID-porten, the authentication's acr, amr and time (webapp/idporten)."""
     parts = f"{consent_seal}{person_id}{decided_at.isoformat()}{scan_digest}"
+    if authentication:
+        parts += "|idporten|{acr}|{amr}|{at}".format(
+            acr=authentication["acr"], amr=authentication["amr"],
+            at=authentication["authenticated_at"].isoformat(),
+        )
     return hashlib.sha256(parts.encode("utf-8")).hexdigest()
 
 
@@ -275,9 +282,11 @@ def pending_signature_or_404(plan, consent_id, person_id):
     return row
 
 
-def decide(plan, signature, decision, method, actor, decided_at=None, scan=None):
+def decide(plan, signature, decision, method, actor, decided_at=None, scan=None,
+           authentication=None):
     """Record one signer's answer; a refusal refuses the version, the last signature makes
-    it valid. Returns False when the signature had already been answered."""
+    it valid. Returns False when the signature had already been answered. ``authentication``
+    (``acr``, ``amr``, ``authenticated_at``): an ID-porten signature's, recorded and sealed."""
     decided_at = decided_at or utcnow()
     scan_name, scan_digest = scan or (None, "")
     with immediate():
@@ -289,7 +298,9 @@ def decide(plan, signature, decision, method, actor, decided_at=None, scan=None)
             Signature.update(
                 decision=decision, method=method, decided_at=decided_at,
                 recorded_by=actor if method == "paper" else None, paper_file=scan_name,
-                seal=signature_seal(consent.seal, signature.person_id, decided_at, scan_digest),
+                seal=signature_seal(consent.seal, signature.person_id, decided_at, scan_digest,
+                                    authentication),
+                **_authentication_fields(authentication),
             )
             .where((Signature.id == signature.id) & (Signature.decision == Signature.PENDING))
             .execute()
@@ -312,6 +323,13 @@ def decide(plan, signature, decision, method, actor, decided_at=None, scan=None)
         if not waiting:
             _make_valid(plan, consent)
     return True
+
+
+def _authentication_fields(authentication):
+    if not authentication:
+        return {}
+    return {"acr": authentication["acr"], "amr": authentication["amr"],
+            "authenticated_at": authentication["authenticated_at"]}
 
 
 def _make_valid(plan, consent):

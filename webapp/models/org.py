@@ -72,6 +72,9 @@ class Person(BaseModel):
     # An employee invited by e-mail who has not yet set a password (webapp/admin): when the
     # latest invitation went out; cleared when they accept it.
     invited_at = peewee.DateTimeField(null=True)
+    # ID-porten (webapp/idporten): a keyed hash of the national identity number the stafetthaldar
+    # registered, matched against the ``pid`` of a login; never the number itself.
+    pid_hash = peewee.CharField(max_length=64, null=True, unique=True)
 
     # Set per request from the AuthSession; Flask-Login stores this token, not the person's id,
     # so that a session can be revoked on the server (TECH.md, sessions).

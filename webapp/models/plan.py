@@ -205,6 +205,10 @@ class Signature(BaseModel):
     recorded_by = peewee.ForeignKeyField(Person, null=True)  # paper consent: the stafetthaldar
     paper_file = peewee.CharField(max_length=200, null=True)
     seal = peewee.CharField(max_length=64, null=True)
+    # Signed with ID-porten: the authentication's level, means and time; the seal covers them.
+    acr = peewee.CharField(max_length=40, null=True)
+    amr = peewee.CharField(max_length=100, null=True)
+    authenticated_at = peewee.DateTimeField(null=True)
 
     class Meta:
         indexes = ((("consent", "person"), True),)

@@ -17,6 +17,12 @@ class AuthSession(BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
     last_seen_at = peewee.DateTimeField(default=utcnow)
     method = peewee.CharField(max_length=20, default="password")
+    # An ID-porten login (webapp/idporten): the level and means of the authentication, when it
+    # happened, and the id_token (the hint ID-porten's logout needs), deleted with the session.
+    acr = peewee.CharField(max_length=40, null=True)
+    amr = peewee.CharField(max_length=100, null=True)
+    auth_time = peewee.DateTimeField(null=True)
+    id_token = peewee.TextField(null=True)
 
 
 class OneTimeCode(BaseModel):

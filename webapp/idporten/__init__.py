@@ -1,0 +1,1 @@
+"""ID-porten login and signing (issue 12)."""
