@@ -71,6 +71,7 @@ def _blueprints():
     import webapp.dev.routes
     import webapp.display.routes
     import webapp.goals.routes
+    import webapp.lysglimt.routes
     import webapp.main.routes
     import webapp.meetings.routes
     import webapp.messages.routes
@@ -85,6 +86,7 @@ def _blueprints():
         webapp.auth, webapp.main, webapp.plans, webapp.consent, webapp.participants,
         webapp.overview, webapp.goals, webapp.meetings, webapp.minutes, webapp.display,
         webapp.messages, webapp.timeline, webapp.transfers, webapp.archive, webapp.dev,
+        webapp.lysglimt,
     ))
 
 
