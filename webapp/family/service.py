@@ -82,7 +82,7 @@ def new_messages(person, plan, visit):
         .order_by(Message.updated_at.desc(), Message.id.desc())
         .limit(NEW_SHOWN)
         .dicts()
-    ) if count else []
+    )
     return count, rows
 
 
