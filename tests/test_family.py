@@ -232,6 +232,14 @@ def test_lysglimt_come_first_newest_first_and_new_ones_marked(app, world):
     assert lysglimt.index("Ho song i samlingsstunda") < lysglimt.index("Eldre glimt")
     assert lysglimt.count(tr("New")) == 1
     assert 'action="/plans/%d/lysglimt/new?from=plan"' % plan.id in lysglimt
+    # Under a consent waiting for the signature (the one call to action above them).
+    update = Consent.create(plan=plan, version=2, text="Versjon 2", created_by=world.coordinator,
+                            status=Consent.SENT, sent_at=utcnow())
+    Signature.create(consent=update, person=guardian)
+    page = client.get(f"/plans/{plan.id}").text
+    main = page[page.index('<div class="plan-main">'):]
+    sections = re.findall(r"<section[^>]*>", main)
+    assert 'aria-labelledby="sign-title"' in sections[0] and 'id="lysglimt"' in sections[1]
 
 
 def test_a_consent_waiting_for_the_signature_is_the_call_to_action(app, world):
