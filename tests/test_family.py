@@ -330,3 +330,14 @@ def test_the_page_is_under_50_kb_with_its_stylesheet_and_loads_no_script(app, wo
     assets = sum(len(client.get(path).get_data()) for path in loaded)
     assert len(html) + assets < 50_000, (len(html), assets)
     assert len(html) < 40_000, len(html)  # the HTML alone, for a plan two years on
+
+
+def test_a_closed_or_archived_log_still_opens_for_the_family(app, world):
+    plan = world.plan("valid_consent")
+    Lysglimt.create(plan=plan, author=world.coordinator, text="Målet er nådd")
+    for status in ("closed", "archived"):
+        type(plan).update(status=status).where(type(plan).id == plan.id).execute()
+        response = sign_in(app.test_client(), plan.guardians[0]).get(f"/plans/{plan.id}")
+        assert response.status_code == 200
+        assert "Målet er nådd" in response.text
+        assert tr("Add lysglimt") not in response.text  # nothing new is written

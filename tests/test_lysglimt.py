@@ -14,6 +14,7 @@ from webapp.models import (
     Lysglimt,
     Participant,
     Plan,
+    PlanVisit,
     TimelineEvent,
     utcnow,
 )
@@ -117,13 +118,15 @@ def test_the_list_runs_the_same_queries_for_one_and_for_many(app, world):
 def test_lysglimt_are_in_the_archive_pdf_and_gone_when_the_plan_is_deleted(app, world):
     plan = world.plan("valid_consent")
     Lysglimt.create(plan=plan, author=plan.guardians[0], text="Første dag utan gråt")
+    sign_in(app.test_client(), plan.guardians[0]).get(f"/plans/{plan.id}")  # a visit
+    assert PlanVisit.select().count() == 1
     with app.test_request_context():
         html = pdf.render_html(Plan.get_by_id(plan.id), utcnow().date())
         assert "Første dag utan gråt" in html and tr("Lysglimt") in html
         assert pdf.html_to_pdf(html).startswith(b"%PDF")
     Plan.update(status=Plan.ARCHIVED).where(Plan.id == plan.id).execute()
     assert archive_service.delete_plan(Plan.get_by_id(plan.id), world.coordinator.id)
-    assert Lysglimt.select().count() == 0
+    assert Lysglimt.select().count() == 0 and PlanVisit.select().count() == 0
     assert Participant.select().where(Participant.plan == plan).count() == 0
 
 
