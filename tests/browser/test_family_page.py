@@ -75,6 +75,10 @@ def test_guardian_on_a_phone_sees_lysglimt_first_adds_one_and_sees_what_is_new(
         "A consent is waiting for your signature", html=False))).to_be_visible()
     expect(link(phone, "Read and sign the consent")).to_be_visible()
     assert phone.locator("script").count() == 0
+    if javascript:  # what the browser fetched for the page: the HTML, the stylesheet, the icon
+        fetched = phone.evaluate("""() => [performance.getEntriesByType('navigation')[0],
+            ...performance.getEntriesByType('resource')].map(e => e.encodedBodySize)""")
+        assert len(fetched) >= 2 and sum(fetched) < 50_000, fetched
     check("nn")
     check("nb")
     switch_language(phone, "nn")
