@@ -4,7 +4,7 @@ loadable twice."""
 from webapp import identity
 from webapp.demo import DEMO_PASSWORD, load_demo
 from webapp.extensions import limiter
-from webapp.models import Goal, Message, Person, Plan
+from webapp.models import Goal, Lysglimt, Message, Person, Plan
 
 
 def test_demo_has_plans_in_every_state_and_only_fictional_people(app, client):
@@ -19,6 +19,7 @@ def test_demo_has_plans_in_every_state_and_only_fictional_people(app, client):
         assert int(plan.owner_national_id[2:4]) > 80
     assert all(p.email.endswith(".example") for p in Person.select() if p.email)
     assert Goal.select().count() >= 1 and Message.select().count() >= 1
+    assert Lysglimt.select().count() >= 2  # the log is not only about problems (SPEC §4)
     # Issue 10's states: evaluated with outcome b, level 2 with PPT, a transfer waiting for the
     # school's leader, an archived plan with its PDF, the reasons the others stopped.
     from webapp.models import Meeting, PlanArchive, Transfer
@@ -66,11 +67,15 @@ def test_every_checklist_link_of_every_demo_plan_leads_somewhere(app):
                                             "password": DEMO_PASSWORD})
             else:
                 sign_in(client, participant.person)
-            page = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+            page = client.get(f"/plans/{plan.id}/checklist").get_data(as_text=True)
             checklist = re.search(r'<ol class="checklist">.*?</ol>', page, re.S).group(0)
             next_step = re.search(r'<section class="notice notice--ok".*?</section>', page, re.S)
             links = re.findall(r'href="([^"]+)"', checklist + (next_step.group(0) if next_step
                                                               else ""))
+            if role == Participant.GUARDIAN:  # and every link of the family's own plan page
+                family = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+                main = re.search(r'<div class="plan-main">.*?</main>', family, re.S).group(0)
+                links += re.findall(r'href="([^"#]+)"', main)
             for href in dict.fromkeys(unescape(h) for h in links):
                 seen += 1
                 status = client.get(href).status_code

@@ -74,8 +74,9 @@ def _blueprints():
     import webapp.dev.routes
     import webapp.display.routes
     import webapp.goals.routes
-    import webapp.leader.routes
     import webapp.idporten.routes
+    import webapp.leader.routes
+    import webapp.lysglimt.routes
     import webapp.main.routes
     import webapp.meetings.routes
     import webapp.messages.routes
@@ -93,6 +94,7 @@ def _blueprints():
         webapp.account, webapp.admin,
         webapp.leader,
         webapp.idporten,
+        webapp.lysglimt,
     ))
 
 

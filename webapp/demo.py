@@ -16,6 +16,7 @@ from webapp.models import (
     Consent,
     ConsentService,
     Goal,
+    Lysglimt,
     Meeting,
     MeetingInvite,
     Membership,
@@ -317,6 +318,17 @@ def _content(plan, holder, family, child, level):
         for person in people:
             MessageRecipient.create(message=message, person=person,
                                     read_at=utcnow() if person == holder else None)
+    # Lysglimt (SPEC §4): what went well, from the school and from home.
+    spots = (
+        (holder, 5, f"{first_name} las høgt for to andre i lesegruppa i dag, og var stolt "
+                    "etterpå."),
+        (family[0], 2, f"{first_name} valde sjølv ei fotballbok på biblioteket og las ti minutt "
+                       "før leggetid utan å bli minna på det."),
+    )
+    for author, days_ago, text in spots:
+        at = datetime.combine(date.today() - timedelta(days=days_ago), time(15, 30))
+        Lysglimt.create(plan=plan, author=author, text=text, created_at=at)
+        add_event(plan, "lysglimt_added", author)
     if plan.next_evaluation:
         evaluation = Meeting.create(
             plan=plan, kind="evaluation", bti_level=level,

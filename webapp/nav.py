@@ -15,6 +15,7 @@ SECTIONS = (
     ("overview.show", _l("Plan overview")),
     ("plans.show", _l("Where the plan stands")),
     ("messages.index", _l("Messages")),
+    ("lysglimt.index", _l("Lysglimt")),
     ("meetings.calendar", _l("Calendar")),
     ("goals.index", _l("Goals and activities")),
     ("timeline.index", _l("Timeline")),

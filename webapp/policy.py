@@ -87,6 +87,14 @@ def active_roles(person, plan):
     return cache[key]
 
 
+def sees_family_page(person, plan):
+    """A guardian or the youth (plan owner) gets the family's own plan page, not the
+    stafetthaldar's checklist (SPEC §4); someone who is also an employee in the plan keeps the
+    employee's page."""
+    roles = active_roles(person, plan)
+    return bool(set(FAMILY_ROLES) & roles) and not (set(CONTENT_ROLES) - set(FAMILY_ROLES)) & roles
+
+
 def prime_roles(person, plans):
     """Load ``person``'s roles in all of ``plans`` with one query into the per-request cache,
     so that checking a list of plans costs the same for 1 plan and for 100."""

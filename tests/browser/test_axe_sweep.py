@@ -50,6 +50,7 @@ def test_every_plan_page_is_axe_clean(new_context, world, language):
         f"{base}/evaluation", f"{base}/status",
         f"{base}/participants/new?role=service_provider&q=PPT",
         "/plans/new", "/plans/new/info-letter",
+        f"{base}/lysglimt", f"{base}/lysglimt/new", f"{base}/checklist",
     ]
     for url in pages:
         response = page.goto(url)
@@ -57,6 +58,7 @@ def test_every_plan_page_is_axe_clean(new_context, world, language):
         assert_no_axe_violations(page)
     # Forms sent empty: the error summary and the fields' messages must be accessible too.
     for url in (f"{base}/meetings/new", f"{base}/messages/new", f"{base}/goals/new",
+                f"{base}/lysglimt/new",
                 f"{base}/goals/{goal.id}/activities/new", f"{base}/overview/edit"):
         page.goto(url)
         assert_no_axe_violations(page)

@@ -19,6 +19,7 @@ from webapp.models import (
     Consent,
     ConsentService,
     Goal,
+    Lysglimt,
     Meeting,
     Message,
     Municipality,
@@ -97,6 +98,12 @@ def archive_content(plan):
         .where((Message.plan == plan) & (Message.kind == Message.MINUTES))
         .order_by(Message.created_at, Message.id)
     )
+    lysglimt = list(
+        Lysglimt.select(Lysglimt, Person)
+        .join(Person, on=(Lysglimt.author == Person.id))
+        .where(Lysglimt.plan == plan)
+        .order_by(Lysglimt.created_at, Lysglimt.id)
+    )
     timeline = list(
         TimelineEvent.select(TimelineEvent, Person)
         .join(Person, join_type=peewee.JOIN.LEFT_OUTER, on=(TimelineEvent.actor == Person.id))
@@ -111,6 +118,7 @@ def archive_content(plan):
         "services": services,
         "goals": Goal.with_activities(plan),
         "minutes": minutes,
+        "lysglimt": lysglimt,
         "timeline": timeline,
     }
 

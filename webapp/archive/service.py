@@ -24,6 +24,7 @@ from webapp.models import (
     AuthSession,
     Consent,
     Goal,
+    Lysglimt,
     Meeting,
     Message,
     NotificationThrottle,
@@ -33,6 +34,7 @@ from webapp.models import (
     Person,
     Plan,
     PlanArchive,
+    PlanVisit,
     Signature,
     TimelineEvent,
     WizardDraft,
@@ -173,6 +175,8 @@ def delete_plan(plan, actor):
         Message.delete().where(Message.plan == plan).execute()
         Meeting.delete().where(Meeting.plan == plan).execute()
         Goal.delete().where(Goal.plan == plan).execute()
+        Lysglimt.delete().where(Lysglimt.plan == plan).execute()
+        PlanVisit.delete().where(PlanVisit.plan == plan).execute()
         NotificationThrottle.delete().where(NotificationThrottle.plan == plan).execute()
         TimelineEvent.delete().where(TimelineEvent.plan == plan).execute()
         Participant.delete().where(Participant.plan == plan).execute()

@@ -1,6 +1,7 @@
 """All models, importable from one place."""
 
 from webapp.models.base import BaseModel, oslo_today, utcnow
+from webapp.models.family import LYSGLIMT_MAX_LENGTH, Lysglimt, PlanVisit
 from webapp.models.leader import SentReminder, UnitReview
 from webapp.models.org import (
     ESTABLISH_DIRECT,
@@ -71,12 +72,15 @@ MODELS = [
     WizardDraft,
     DisplayPairing,
     UnitServes,
+    Lysglimt,
+    PlanVisit,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + [
     "BaseModel",
     "ESTABLISH_DIRECT",
     "ESTABLISH_LEADER",
+    "LYSGLIMT_MAX_LENGTH",
     "MODELS",
     "SERVICE_KINDS",
     "oslo_today",

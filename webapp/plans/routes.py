@@ -8,8 +8,11 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from webapp import guards, identity, nav, policy, routine
+from webapp.audit import record_access
 from webapp.facts import facts_for
+from webapp.family.service import family_page
 from webapp.fields import ConfirmForm, normalise_mobile
+from webapp.lysglimt.forms import LysglimtForm
 from webapp.models import stafetthaldar_names, utcnow
 from webapp.plans import wizard
 from webapp.plans.forms import (
@@ -43,9 +46,32 @@ def has_wizard_draft():
 @bp.route("/<int:plan_id>")
 @guards.requires_plan(policy.PLAN_METADATA)
 def show(plan):
-    """The plan's metadata, the next step and the checklist, each step linked to where it is
-    done. Participants and the unit's leaders may open it; the content of the log is on the
-    pages the checklist links to."""
+    """The plan page. A guardian or the youth gets the family's own page (SPEC §4): what is
+    new since their last visit, the next meeting, the goals with the family's activities,
+    lysglimt first, a consent waiting for their signature and how to withdraw; it shows
+    content, so it is audited as a content read. Everyone else who may open it (participants
+    and the unit's leaders, policy.PLAN_METADATA) gets the metadata and the routine's
+    checklist (``checklist``)."""
+    if policy.sees_family_page(current_user, plan):
+        record_access(current_user, plan, "plans.show", "GET")
+        return render_template(
+            "family/show.html", plan=plan, **family_page(current_user, plan),
+            lysglimt_form=LysglimtForm() if guards.may("lysglimt.new", plan) else None,
+            may_withdraw=guards.may("consent.withdraw", plan),
+        )
+    return _checklist_page(plan)
+
+
+@bp.route("/<int:plan_id>/checklist")
+@guards.requires_plan(policy.PLAN_METADATA)
+def checklist(plan):
+    """The plan's metadata, the next step and the routine's checklist, each step linked to
+    where it is done: the employees' plan page, one link away on the family's. Participants
+    and the unit's leaders (policy.PLAN_METADATA)."""
+    return _checklist_page(plan)
+
+
+def _checklist_page(plan):
     checklist = routine.checklist(facts_for(plan))
     links, actionable = nav.step_links(plan)
     return render_template(

@@ -12,6 +12,7 @@ GROUPS = {
     "goals": _l("Goals and activities"),
     "meetings": _l("Meetings and minutes"),
     "messages": _l("Messages"),
+    "lysglimt": _l("Lysglimt"),
 }
 
 # kind: (group, label)
@@ -50,6 +51,7 @@ KINDS = {
     "meeting_planned": ("meetings", _l("A meeting was planned")),
     "minutes_written": ("meetings", _l("Minutes were started")),
     "message_sent": ("messages", _l("A message was sent")),
+    "lysglimt_added": ("lysglimt", _l("A lysglimt was added")),
 }
 
 # Codes that may be in an event's ``detail``, with their words; any other detail is not shown.
