@@ -111,7 +111,10 @@ def archive_year_command(year, unit_id, municipality_number, folder, language):
 
 
 def register_commands(app):
+    from webapp.auditchain import audit_cli
+
     app.cli.add_command(db_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(send_outbox_command)
     app.cli.add_command(archive_year_command)

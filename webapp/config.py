@@ -79,6 +79,9 @@ def from_environment(instance_path, env=None):
         "SMS_GATEWAY": env.get("SMS_GATEWAY", "http" if production else "console"),
         "SMS_GATEWAY_URL": env.get("SMS_GATEWAY_URL", ""),
         "SMS_GATEWAY_TOKEN": env.get("SMS_GATEWAY_TOKEN", ""),
+        # Signs the audit trail's checkpoints (webapp/auditchain.py, ``flask audit checkpoint``);
+        # unset, a key derived from SECRET_KEY. Keep it elsewhere than the database.
+        "AUDIT_CHECKPOINT_KEY": env.get("AUDIT_CHECKPOINT_KEY", ""),
         # Send due messages after each request; unset means: only in development, not in tests.
         "OUTBOX_SEND_AFTER_REQUEST": (
             _bool(env["OUTBOX_SEND_AFTER_REQUEST"]) if "OUTBOX_SEND_AFTER_REQUEST" in env else None

@@ -29,6 +29,8 @@ from webapp.models.plan import (
     Transfer,
 )
 from webapp.models.system import (
+    AuditChain,
+    AuditCheckpoint,
     AuditEntry,
     AuthSession,
     DisplayPairing,
@@ -66,6 +68,8 @@ MODELS = [
     AuditEntry,
     WizardDraft,
     DisplayPairing,
+    AuditChain,
+    AuditCheckpoint,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + [
