@@ -227,8 +227,9 @@ def _append_many(plan_ids, count, errors):
 
 
 def test_concurrent_appends_keep_each_chain_linear(app):
-    """Six threads (the pool holds 8 connections, the test one), each with its own connection, append to two plans at once (SQLite:
-    the write lock; PostgreSQL: the head row's lock): no error, no gap, no fork."""
+    """Six threads (the pool holds 8 connections, one is the test's), each with its own
+    connection, append to two plans at once (SQLite: the write lock; PostgreSQL: the head
+    row's lock): no error, no gap, no fork."""
     errors = []
     threads = [threading.Thread(target=_append_many, args=((21, 22), 30, errors))
                for _ in range(6)]
