@@ -43,6 +43,7 @@ from webapp.models import (
 P = policy
 # Every endpoint and the action its view declares (webapp/policy.py).
 ROUTES = {
+    "accesslog.index": P.PLAN_ACCESS_LOG,
     "archive.archive_plan": P.PLAN_MANAGE,
     "archive.close_plan": P.PLAN_MANAGE,
     "archive.delete_plan": P.PLAN_DISPOSE,
@@ -147,6 +148,7 @@ ALLOWED_ON_A = {
     P.PLAN_MANAGE: {"stafetthaldar"},
     P.CONSENT_DECIDE: {"guardian"},
     P.PLAN_DISPOSE: {"stafetthaldar"},
+    P.PLAN_ACCESS_LOG: {"guardian"},
 }
 EMPLOYEES = {"stafetthaldar", "provider", "unit_leader", "group_admin", "other_coordinator",
              "foreign_coordinator", "unit_employee", "receiving_leader"}
@@ -439,6 +441,7 @@ ALLOWED_ON_PASSIVE = {
     P.PLAN_MANAGE: {"stafetthaldar"},
     P.CONSENT_DECIDE: {"guardian"},
     P.PLAN_DISPOSE: {"stafetthaldar"},
+    P.PLAN_ACCESS_LOG: {"guardian"},
 }
 
 

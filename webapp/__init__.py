@@ -65,6 +65,7 @@ def create_app(config=None):
 def _blueprints():
     """Every area, each a package with ``routes.bp``; the plan's areas in the routine's order.
     Imported here, by name, so that grep and import tools see which modules the app loads."""
+    import webapp.accesslog.routes
     import webapp.archive.routes
     import webapp.auth.routes
     import webapp.consent.routes
@@ -85,6 +86,7 @@ def _blueprints():
         webapp.auth, webapp.main, webapp.plans, webapp.consent, webapp.participants,
         webapp.overview, webapp.goals, webapp.meetings, webapp.minutes, webapp.display,
         webapp.messages, webapp.timeline, webapp.transfers, webapp.archive, webapp.dev,
+        webapp.accesslog,
     ))
 
 
