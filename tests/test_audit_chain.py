@@ -282,3 +282,14 @@ def test_two_plans_chains_do_not_wait_for_each_other(app):
     second.join()
     assert errors == []
     assert auditchain.verify() == []
+
+
+def test_verify_passes_on_the_demo_data(app):
+    from webapp.demo import load_demo
+
+    load_demo()
+    assert AuditEntry.select().where(AuditEntry.action == audit.READ).count() >= 5
+    auditchain.checkpoint()
+    result = _verify(app)
+    assert result.exit_code == 0, result.output
+    assert "intact" in result.output

@@ -330,13 +330,13 @@ def _url(rule, plan, objects, swap=None):
 
 
 def _fingerprint():
-    """Every row of every table (the audit trail and login sessions aside: a refused request
-    writes its audit entry, and a request touches its session)."""
-    from webapp.models import MODELS, AuditEntry, AuthSession
+    """Every row of every table (the audit trail, its chains' heads and login sessions aside: a
+    refused request writes its audit entry, and a request touches its session)."""
+    from webapp.models import MODELS, AuditChain, AuditEntry, AuthSession
 
     return {
         model.__name__: list(model.select().order_by(model._meta.primary_key).tuples())
-        for model in MODELS if model not in (AuditEntry, AuthSession)
+        for model in MODELS if model not in (AuditEntry, AuditChain, AuthSession)
     }
 
 
