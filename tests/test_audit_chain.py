@@ -293,3 +293,56 @@ def test_verify_passes_on_the_demo_data(app):
     result = _verify(app)
     assert result.exit_code == 0, result.output
     assert "intact" in result.output
+
+
+def _old_chain(run, rows):
+    """Write ``rows`` ``(at, action, section)`` into the old single chain (before 014)."""
+    import hashlib
+
+    previous = audit.GENESIS
+    for entry_id, (at, action, section) in enumerate(rows, start=1):
+        digest = hashlib.sha256("|".join(
+            [previous, at, "None", "None", action, section]).encode()).hexdigest()
+        run("INSERT INTO audit_entry (id, at, actor_id, plan_id, action, section, prev_hash, "
+            "hash) VALUES (?, ?, NULL, NULL, ?, ?, ?, ?)",
+            (entry_id, at.replace("T", " "), action, section, previous, digest))
+        previous = digest
+
+
+def _upgrade_with_old_entries(tmp_path, rows, tamper=None):
+    import peewee
+
+    from tests.test_migrations import _bound_to
+    from webapp import cli
+    from webapp.db import SQLITE_PRAGMAS
+
+    db = peewee.SqliteDatabase(str(tmp_path / "old.sqlite3"), pragmas=SQLITE_PRAGMAS)
+    with _bound_to(db):
+        db.connect()
+        router = cli.router()
+        before = [name for name in router.todo if name < "014"]
+        router.run(before[-1])
+        _old_chain(db.execute_sql, rows)
+        if tamper:
+            db.execute_sql(tamper)
+        router.run()
+        yield db
+
+
+def test_migration_014_moves_the_old_chain_into_per_plan_chains(app, tmp_path):
+    rows = [("2026-11-01T10:00:00.123456", "read", "overview.show"),
+            ("2026-11-01T10:05:00", "write", "overview.edit")]
+    for db in _upgrade_with_old_entries(tmp_path, rows):
+        copied = db.execute_sql("SELECT plan_id, seq, section FROM audit_record ORDER BY seq")
+        assert list(copied) == [(0, 1, "overview.show"), (0, 2, "overview.edit")]
+        assert "audit_entry" not in db.get_tables()
+        assert auditchain.verify() == []
+
+
+def test_migration_014_stops_on_a_broken_old_chain(app, tmp_path):
+    rows = [("2026-11-01T10:00:00", "read", "overview.show"),
+            ("2026-11-01T10:05:00", "read", "goals.index")]
+    with pytest.raises(RuntimeError, match="broken at audit_entry id 2"):
+        for _db in _upgrade_with_old_entries(
+                tmp_path, rows, "UPDATE audit_entry SET section = 'timeline.index' WHERE id = 2"):
+            pass

@@ -60,10 +60,10 @@ def _copy_into_chains(database):
         batch.append({"plan_id": plan_id, "seq": seq + 1, "at": at, "actor_id": actor_id,
                       "action": action, "section": section, "prev_hash": prev, "hash": digest})
         if len(batch) >= 500:
-            record.insert_many(batch).execute()
+            record.insert(batch).execute()
             batch = []
     if batch:
-        record.insert_many(batch).execute()
+        record.insert(batch).execute()
     for plan_id, (seq, digest) in heads.items():
         chain.insert(plan_id=plan_id, seq=seq, hash=digest, anchored_seq=0).execute()
 
