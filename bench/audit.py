@@ -44,8 +44,16 @@ def fill(count):
     email and the plan ids."""
     from webapp.db import database
     from webapp.identity import make_synthetic
-    from webapp.models import Membership, Municipality, Participant, Person, Plan, ServiceGroup
-    from webapp.models import Unit, utcnow
+    from webapp.models import (
+        Membership,
+        Municipality,
+        Participant,
+        Person,
+        Plan,
+        ServiceGroup,
+        Unit,
+        utcnow,
+    )
     from webapp.passwords import hash_password
 
     with database.atomic():
