@@ -2,13 +2,15 @@
 client): many logged-in reads of plan content, each an audited read, spread over many plans.
 
     PYTHONPATH=. .venv/bin/python bench/audit.py [--plans 200] [--clients 16] [--seconds 20]
-        [--database-url postgresql://postgres@127.0.0.1:5432/NAME] [--same-plan]
+        [--database-url postgresql://postgres@127.0.0.1:5432/NAME] [--same-plan] [--appends]
 
 Builds a fresh database (a temporary SQLite file unless --database-url is given: that database
 is wiped) with ``--plans`` plans led by one stafetthaldar, serves the app with gunicorn
 (2 workers x 4 threads, a free port), logs in once over HTTP, and has ``--clients`` threads
 GET ``/plans/<id>/overview`` of random plans (one plan with ``--same-plan``) for ``--seconds``.
 Prints requests per second, p50/p95 and errors, then checks that every read is in the trail.
+``--appends`` measures the audit trail alone: threads in this process, each with its own
+connection, append audited reads as fast as they can (no HTTP, no page rendering).
 
 To measure the code before a change, put that checkout first on PYTHONPATH (a ``git worktree``
 of the old commit): the script imports ``webapp`` from there and serves that.
@@ -123,6 +125,8 @@ def main():
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--database-url")
     parser.add_argument("--same-plan", action="store_true", help="every read to one plan")
+    parser.add_argument("--appends", action="store_true",
+                        help="the audit trail alone: threads appending reads in-process")
     args = parser.parse_args()
     url = args.database_url or "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.sqlite3")
 
@@ -144,6 +148,8 @@ def main():
         database.close()
     if args.same_plan:
         plan_ids = plan_ids[:1]
+    if args.appends:
+        return appends(app, url, email, plan_ids, args)
 
     port = free_port()
     env = dict(os.environ, DATABASE_URL=url, STAFETTLOGG_ENV="development",
@@ -204,6 +210,61 @@ def main():
         database.close()
     print(f"  audit entries: {audited} for {len(times) + len(warm_times)} reads; "
           f"chain {'intact' if not problems else 'BROKEN: ' + str(problems[0])}")
+
+
+def appends(app, url, email, plan_ids, args):
+    """``--clients`` threads (at most 7: the pool holds 8), each with its own connection,
+    append audited reads (``record_access``, as every plan page does) for ``--seconds``."""
+    from types import SimpleNamespace
+
+    from webapp.audit import record_access
+    from webapp.db import database
+    from webapp.models import AuditEntry, Person
+
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        person = SimpleNamespace(id=Person.get(Person.email == email).id)
+        database.close()
+    times, errors = [], []
+    until = time.perf_counter() + args.seconds
+
+    def run():
+        rng = random.Random()
+        with app.app_context():
+            database.connect(reuse_if_open=True)
+            try:
+                while time.perf_counter() < until:
+                    start = time.perf_counter()
+                    try:
+                        record_access(person, SimpleNamespace(id=rng.choice(plan_ids)),
+                                      "overview.show")
+                        times.append((time.perf_counter() - start) * 1000)
+                    except Exception as error:  # noqa: BLE001 - counted and reported
+                        errors.append(type(error).__name__)
+            finally:
+                database.close()
+
+    threads = [threading.Thread(target=run) for _ in range(min(args.clients, 7))]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    times.sort()
+    database_kind = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
+    where = "one plan" if args.same_plan else f"{len(plan_ids)} plans"
+    import webapp
+
+    print(f"{os.path.dirname(os.path.dirname(webapp.__file__))}: {database_kind}, "
+          f"{len(threads)} threads appending, over {where}")
+    print(f"  {len(times) / elapsed:7.1f} appends/s   p50 {statistics.median(times):6.2f} ms   "
+          f"p95 {times[int(len(times) * 0.95) - 1]:6.2f} ms   {len(errors)} errors "
+          f"{sorted(set(errors))}")
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        print(f"  audit entries: {AuditEntry.select().count()} for {len(times)} appends")
+        database.close()
 
 
 if __name__ == "__main__":
