@@ -8,42 +8,52 @@ locked (``SELECT ... FOR UPDATE``) for the append, on SQLite the write transacti
 chains and signs checkpoints of their heads.
 """
 
-from webapp.db import immediate
-from webapp.models import AuditChain, AuditEntry, TimelineEvent, utcnow
+from webapp.db import database, immediate
+from webapp.models import AuditEntry, TimelineEvent, utcnow
 
 GENESIS = "0" * 64
 READ, WRITE = "read", "write"
 
 
-def _lock_head(plan_id):
-    """The chain's head ``(seq, hash)``, locked until the transaction ends: one upsert that
-    makes the head on the plan's first entry and otherwise touches it, so the statement count
-    is the same for the first entry and the thousandth. On PostgreSQL ``ON CONFLICT DO UPDATE``
-    locks the row and returns its newest committed version, so a second appender waits and then
-    sees the first one's entry; on SQLite the write transaction already holds the lock."""
-    query = (
-        AuditChain.insert(plan_id=plan_id, seq=0, hash=GENESIS, anchored_seq=0)
-        .on_conflict(conflict_target=[AuditChain.plan_id],
-                     update={AuditChain.seq: AuditChain.seq})
-        .returning(AuditChain.seq, AuditChain.hash)
-        .tuples()
+def _statements():
+    """The three statements of an append, written once per database kind: an append runs
+    under the chain's lock, so it spends no time there building queries."""
+    p = database.param  # only the placeholder (? or %s) is formatted into the SQL
+    return (
+        # The head, locked until the transaction ends: an upsert that makes it on the plan's
+        # first entry and otherwise touches it, so the first entry and the thousandth cost the
+        # same. On PostgreSQL ``ON CONFLICT DO UPDATE`` locks the row and returns its newest
+        # committed version, so a second appender waits and then sees the first one's entry;
+        # on SQLite the write transaction already holds the lock.
+        f"INSERT INTO audit_chain (plan_id, seq, hash, anchored_seq) VALUES ({p}, 0, {p}, 0) "  # noqa: S608
+        "ON CONFLICT (plan_id) DO UPDATE SET seq = audit_chain.seq RETURNING seq, hash",
+        f"INSERT INTO audit_record (plan_id, seq, at, actor_id, action, section, prev_hash, "  # noqa: S608
+        f"hash) VALUES ({p}, {p}, {p}, {p}, {p}, {p}, {p}, {p}) RETURNING id",
+        f"UPDATE audit_chain SET seq = {p}, hash = {p} WHERE plan_id = {p}",  # noqa: S608
     )
-    return next(iter(query.execute()))
+
+
+_SQL = {}
 
 
 def append(plan_id, actor_id, action, section):
     """Append one entry to plan ``plan_id``'s chain, in the caller's transaction if there is
     one (a write and its audit entry commit together), else in its own."""
+    kind = type(database.obj)
+    if kind not in _SQL:
+        _SQL[kind] = _statements()
+    lock, insert, update = _SQL[kind]
+    entry = AuditEntry(plan_id=plan_id, at=utcnow(), actor_id=actor_id, action=action,
+                       section=(section or "")[:40])
+    at = AuditEntry.at.db_value(entry.at)
     with immediate():
-        seq, prev_hash = _lock_head(plan_id)
-        entry = AuditEntry(
-            plan_id=plan_id, seq=seq + 1, at=utcnow(), actor_id=actor_id,
-            action=action, section=(section or "")[:40], prev_hash=prev_hash,
-        )
+        entry.seq, entry.prev_hash = database.execute_sql(lock, (plan_id, GENESIS)).fetchone()
+        entry.seq += 1
         entry.hash = entry.compute_hash()
-        entry.save()
-        AuditChain.update(seq=entry.seq, hash=entry.hash).where(
-            AuditChain.plan_id == plan_id).execute()
+        entry.id = database.execute_sql(insert, (
+            plan_id, entry.seq, at, actor_id, action, entry.section, entry.prev_hash,
+            entry.hash)).fetchone()[0]
+        database.execute_sql(update, (entry.seq, entry.hash, plan_id))
     return entry
 
 
