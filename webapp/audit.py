@@ -3,9 +3,10 @@
 Every plan has its own hash chain of audit entries (``AuditEntry``): an entry's hash covers the
 one before it, and the chain's head (``AuditChain``) is the row an append locks. Two plans'
 reads never wait for each other; one plan's chain stays linear: on PostgreSQL the head row is
-locked (``SELECT ... FOR UPDATE``) for the append, on SQLite the write transaction
-(``BEGIN IMMEDIATE``) holds the database's one write lock. ``webapp.auditchain`` verifies the
-chains and signs checkpoints of their heads.
+locked by the upsert that reads it (``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``) until
+the append commits, on SQLite the write transaction (``BEGIN IMMEDIATE``) holds the database's
+one write lock. A unique index on (plan, position) refuses a fork even if a lock were missed.
+``webapp.auditchain`` verifies the chains and signs checkpoints of their heads.
 """
 
 from webapp.db import database, immediate
