@@ -58,7 +58,7 @@ def test_a_backup_restores_every_table_and_the_uploads(app, uploads, tmp_path):
     # Afterwards: a goal edited, a person added, rows deleted, the scan lost.
     Goal.update(title="Changed after the backup").execute()
     Person.create(name="Added after the backup", is_employee=False)
-    database.execute_sql('DELETE FROM "audit_entry"')
+    database.execute_sql('DELETE FROM "audit_record"')
     os.remove(os.path.join(uploads, "scan.pdf"))
     assert _snapshot() != before
 

@@ -52,7 +52,7 @@ QUERY_KEYS = ["page", "kind", "sort", "order", "status", "level", "unit", "year"
               "language", "since", "filter"]
 # Rows that a refused request may still write: the audit trail of content reads (a refused
 # form shows the page again), sign-ins made by this test, rate-limit and notification state.
-MAY_GROW = {"audit_entry", "auth_session", "notification_throttle"}
+MAY_GROW = {"audit_record", "audit_chain", "auth_session", "notification_throttle", "plan_visit"}
 FIELD_NAME = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"')
 
 

@@ -63,6 +63,7 @@ ROUTES = {
     "admin.settings": P.ADMINISTER_MUNICIPALITY,
     "admin.stop_serving": P.ADMINISTER_MUNICIPALITY,
     "admin.unit": P.ADMINISTER,
+    "accesslog.index": P.PLAN_ACCESS_LOG,
     "archive.archive_plan": P.PLAN_MANAGE,
     "archive.close_plan": P.PLAN_MANAGE,
     "archive.delete_plan": P.PLAN_DISPOSE,
@@ -191,6 +192,7 @@ ALLOWED_ON_A = {
     P.PLAN_MANAGE: {"stafetthaldar"},
     P.CONSENT_DECIDE: {"guardian"},
     P.PLAN_DISPOSE: {"stafetthaldar"},
+    P.PLAN_ACCESS_LOG: {"guardian"},
 }
 EMPLOYEES = {"stafetthaldar", "provider", "unit_leader", "group_admin", "other_coordinator",
              "foreign_coordinator", "unit_employee", "receiving_leader"}
@@ -385,9 +387,10 @@ def _url(rule, plan, objects, swap=None):
 
 
 def _fingerprint():
-    """Every row of every table (the audit trail and login sessions aside: a refused request
-    writes its audit entry, and a request touches its session; a login writes its time)."""
-    from webapp.models import MODELS, AuditEntry, AuthSession, Person
+    """Every row of every table (the audit trail, its chains' heads and login sessions aside: a
+    refused request writes its audit entry, and a request touches its session; a login writes
+    its time)."""
+    from webapp.models import MODELS, AuditChain, AuditEntry, AuthSession, Person
 
     def fields(model):
         return [f for f in model._meta.sorted_fields if f is not Person.last_login_at]
@@ -395,7 +398,7 @@ def _fingerprint():
     return {
         model.__name__: list(model.select(*fields(model)).order_by(model._meta.primary_key)
                              .tuples())
-        for model in MODELS if model not in (AuditEntry, AuthSession)
+        for model in MODELS if model not in (AuditEntry, AuditChain, AuthSession)
     }
 
 
@@ -500,6 +503,7 @@ ALLOWED_ON_PASSIVE = {
     P.PLAN_MANAGE: {"stafetthaldar"},
     P.CONSENT_DECIDE: {"guardian"},
     P.PLAN_DISPOSE: {"stafetthaldar"},
+    P.PLAN_ACCESS_LOG: {"guardian"},
 }
 
 

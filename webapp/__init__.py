@@ -66,6 +66,7 @@ def create_app(config=None):
 def _blueprints():
     """Every area, each a package with ``routes.bp``; the plan's areas in the routine's order.
     Imported here, by name, so that grep and import tools see which modules the app loads."""
+    import webapp.accesslog.routes
     import webapp.account.routes
     import webapp.admin.routes
     import webapp.archive.routes
@@ -95,6 +96,7 @@ def _blueprints():
         webapp.leader,
         webapp.idporten,
         webapp.lysglimt,
+        webapp.accesslog,
     ))
 
 

@@ -240,7 +240,10 @@ def create_municipality_command(name, number, admin_name, admin_email):
 
 
 def register_commands(app):
+    from webapp.auditchain import audit_cli
+
     app.cli.add_command(db_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(demo_data_command)
     app.cli.add_command(send_outbox_command)
     app.cli.add_command(archive_year_command)

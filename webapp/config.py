@@ -88,6 +88,9 @@ def from_environment(instance_path, env=None):
         # ``flask --app run outbox dead`` lists them, ``outbox retry`` queues them again.
         # 12 tries span about seven hours of backoff (1, 2, 4 ... minutes, then hourly).
         "OUTBOX_MAX_ATTEMPTS": int(env.get("OUTBOX_MAX_ATTEMPTS", "12")),
+        # Signs the audit trail's checkpoints (webapp/auditchain.py, ``flask audit checkpoint``);
+        # unset, a key derived from SECRET_KEY. Keep it elsewhere than the database.
+        "AUDIT_CHECKPOINT_KEY": env.get("AUDIT_CHECKPOINT_KEY", ""),
         # Send due messages after each request; unset means: only in development, not in tests.
         "OUTBOX_SEND_AFTER_REQUEST": (
             _bool(env["OUTBOX_SEND_AFTER_REQUEST"]) if "OUTBOX_SEND_AFTER_REQUEST" in env else None

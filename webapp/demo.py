@@ -204,6 +204,23 @@ def _later(plans, units, staff):
                    new_evaluation=date.today() + timedelta(days=42))
     propose(plans["Theo Brekke"], units["Nordbygda skule"].id, False, staff["pedagog.solsida"].id)
     archive_plan(plans["Liam Strand"], teacher.id)
+    _reads(plans, staff)
+
+
+def _reads(plans, staff):
+    """Reads of two logs' content, for the family's "Who has read the log" (SPEC §4): Noah's
+    (the demo guardian Sigrid Bakkeli's) by the stafetthaldar, and Sara's by PPT as well."""
+    from webapp.audit import record_access
+
+    teacher, ppt = staff["larar.nordbygda"], staff["ppt.radgjevar"]
+    for person, plan, section in (
+        (teacher, plans["Noah Bakkeli"], "overview.show"),
+        (teacher, plans["Noah Bakkeli"], "goals.index"),
+        (teacher, plans["Sara Lien"], "overview.show"),
+        (ppt, plans["Sara Lien"], "goals.index"),
+        (ppt, plans["Sara Lien"], "minutes.show"),
+    ):
+        record_access(person, plan, section)
 
 
 def _plan(town, units, staff, index, child, born, unit_name, holder, guardians, status, level,

@@ -114,12 +114,15 @@ def _refuse_by_routine(plan):
 
 def requires_plan(action, audit="always"):
     """A plan page: loads ``plan_id`` for ``action``, passes ``plan`` to the view, and writes
-    an audit entry for every read of plan content. ``audit="by_view"`` is for a view that
-    sometimes answers without any content (the display's unchanged poll): it then calls
-    ``webapp.audit.record_access`` itself whenever it does send content."""
+    an audit entry for every read (GET) of plan content; a write is audited where it commits
+    (``webapp.audit.add_event``, ``record_write``), so a refused or invalid POST writes none.
+    ``audit="by_view"`` is for a view that sometimes answers without any content (the
+    display's unchanged poll): it then calls ``webapp.audit.record_access`` itself whenever it
+    does send content. ``audit="never"`` is for a page that shows none of the log's content
+    (the family's list of who has read it)."""
     if action not in policy.PLAN_ACTIONS:
         raise ValueError(f"Unknown plan action {action!r}")
-    if audit not in ("always", "by_view"):
+    if audit not in ("always", "by_view", "never"):
         raise ValueError(f"Unknown audit mode {audit!r}")
 
     def decorator(view):
@@ -127,7 +130,8 @@ def requires_plan(action, audit="always"):
         @login_required
         def wrapped(plan_id, *args, **kwargs):
             plan = load_plan(plan_id, action)
-            if action != policy.PLAN_METADATA and audit == "always":
+            if (action != policy.PLAN_METADATA and audit == "always"
+                    and request.method in ("GET", "HEAD")):
                 record_access(current_user, plan, request.endpoint, request.method)
             return view(plan, *args, **kwargs)
 

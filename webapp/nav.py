@@ -21,6 +21,7 @@ SECTIONS = (
     ("timeline.index", _l("Timeline")),
     ("participants.index", _l("Participants")),
     ("consent.index", _l("Consent to the plan")),
+    ("accesslog.index", _l("Who has read the log")),
     ("archive.index", _l("Closing and archiving")),
 )
 

@@ -48,8 +48,12 @@ CONSENT_DECIDE = "consent.decide"  # sign, refuse or withdraw: the guardians or 
 # Delete an archived plan (SPEC §3.7): the stafetthaldar, also once the plan is archived and
 # no longer managed; the routine decides when (only after archiving).
 PLAN_DISPOSE = "plan.dispose"
+# Who has read the log (SPEC §4): the family — guardians and the plan owner — sees every read
+# of its content in the audit trail; nobody else (employees' reads of each other are not theirs
+# to survey here).
+PLAN_ACCESS_LOG = "plan.access_log"
 PLAN_ACTIONS = (PLAN_METADATA, PLAN_READ, PLAN_CONTRIBUTE, PLAN_MANAGE, CONSENT_DECIDE,
-                PLAN_DISPOSE)
+                PLAN_DISPOSE, PLAN_ACCESS_LOG)
 
 # Actions without a plan.
 PUBLIC = "public"
@@ -388,6 +392,8 @@ def can(person, action, obj=None):
         return bool(set(FAMILY_ROLES) & active_roles(person, plan))
     if action == PLAN_DISPOSE:
         return Participant.STAFETTHALDAR in active_roles(person, plan)
+    if action == PLAN_ACCESS_LOG:
+        return bool(set(FAMILY_ROLES) & active_roles(person, plan))
     raise ValueError(f"Unknown action {action!r}")
 
 

@@ -4,10 +4,10 @@ one transaction whose conditional UPDATE lets only one of two concurrent request
 Deletion blanks the plan row instead of removing it: the row keeps only what statistics need
 (municipality, unit, the dates, the BTI level, the closing reason) with the status
 ``deleted``, and every child row (participants, consents, signatures, goals, activities,
-meetings, messages, timeline) is removed. The row stays because the audit trail's hash chain
-names it (``AuditEntry.plan``): removing it would null the reference and break the chain.
-Family members who have no role left anywhere (and are not employees) are anonymised the same
-way: their row keeps its id for the audit chain, nothing else.
+meetings, messages, timeline) is removed. The plan's audit chain stays whole either way: it
+names the plan and the people by plain number (``AuditEntry.plan_id``, migration 014), so even
+removing the row would change no hash. Family members who have no role left anywhere (and are
+not employees) are anonymised the same way: their row keeps its id, nothing else.
 """
 
 import hashlib
@@ -193,7 +193,7 @@ def delete_plan(plan, actor):
 
 
 def _anonymise_family(person_ids):
-    """Family members with no role left in any plan: the row stays (the audit chain names it),
+    """Family members with no role left in any plan: the row stays (the audit trail names its id),
     with no name, no address and no way to log in."""
     if not person_ids:
         return

@@ -177,7 +177,7 @@ def edit_text(plan):
         return back
     form = TextForm(data={"text": draft.text})
     if form.validate_on_submit():
-        service.save_text(draft, form.text.data)
+        service.save_text(draft, form.text.data, current_user.id)
         return redirect(url_for("consent.check", plan_id=plan.id))
     return render_template("consent/text.html", plan=plan, form=form, draft=draft), (
         422 if form.errors else 200

@@ -12,7 +12,7 @@ from flask import abort
 from wtforms import SelectChoice
 
 from webapp import codes
-from webapp.audit import add_event
+from webapp.audit import add_event, record_write
 from webapp.consent import texts
 from webapp.db import immediate, is_sqlite
 from webapp.facts import age_on
@@ -208,10 +208,13 @@ def save_draft(plan, actor, language, signer_ids, services):
     return draft
 
 
-def save_text(draft, text):
-    Consent.update(text=text).where(
-        (Consent.id == draft.id) & (Consent.status == Consent.DRAFT)
-    ).execute()
+def save_text(draft, text, actor=None):
+    with immediate():
+        changed = Consent.update(text=text).where(
+            (Consent.id == draft.id) & (Consent.status == Consent.DRAFT)
+        ).execute()
+        if changed:
+            record_write(draft.plan_id, actor, f"consent {draft.id}")
 
 
 # --- Sealing and sending ---------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Writing minutes (SPEC §3.2.2, §3.3.1, §3.5): starting them from the template for the
 meeting's kind and BTI level, and saving them without overwriting someone else's save."""
 
-from webapp.audit import add_event
+from webapp.audit import add_event, record_write
 from webapp.concurrency import save_or_conflict
 from webapp.db import immediate
 from webapp.labels import current_locale, format_date, format_datetime
@@ -50,5 +50,6 @@ def save_minutes(plan, message, form, author):
         conflict = save_or_conflict(Message, message, Message.version, form, body=text,
                                     updated_at=utcnow())
         if conflict is None:
+            record_write(plan, author, f"minutes {message.id}")
             record_level_of(plan, message.meeting, author)
     return None if conflict is None or conflict.body == text else conflict

@@ -32,6 +32,8 @@ from webapp.models.plan import (
     Transfer,
 )
 from webapp.models.system import (
+    AuditChain,
+    AuditCheckpoint,
     AuditEntry,
     AuthSession,
     DisplayPairing,
@@ -74,6 +76,8 @@ MODELS = [
     UnitServes,
     Lysglimt,
     PlanVisit,
+    AuditChain,
+    AuditCheckpoint,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + [

@@ -75,26 +75,63 @@ class NotificationThrottle(BaseModel):
 
 
 class AuditEntry(BaseModel):
-    """A read (or other use) of plan content; each entry is chained to the one before it."""
+    """A read or a write of one plan's content (SPEC §4, §5), in that plan's hash chain.
 
+    Each plan has its own chain (``plan_id``, ``seq`` = 1, 2, 3, ...): an entry's hash covers
+    its position, its contents and the hash of the entry before it, so a changed, inserted or
+    removed entry shows in ``webapp.audit_chain.verify``. The plan and the person are plain
+    integers, not foreign keys: deleting a plan or a person must not change what a hash covers.
+    """
+
+    plan_id = peewee.IntegerField()
+    seq = peewee.IntegerField()
     at = peewee.DateTimeField(default=utcnow, index=True)
-    actor = peewee.ForeignKeyField(Person, null=True, on_delete="SET NULL")
-    plan = peewee.ForeignKeyField(Plan, null=True, backref="audit", on_delete="SET NULL")
-    action = peewee.CharField(max_length=20)  # read | write | export
+    actor_id = peewee.IntegerField(null=True)
+    action = peewee.CharField(max_length=20)  # read | write
     section = peewee.CharField(max_length=40)
     prev_hash = peewee.CharField(max_length=64)
     hash = peewee.CharField(max_length=64)
 
+    class Meta:
+        table_name = "audit_record"
+        indexes = ((("plan_id", "seq"), True),)
+
     def compute_hash(self):
         parts = [
             self.prev_hash,
+            str(self.plan_id),
+            str(self.seq),
             self.at.isoformat(),
             str(self.actor_id),
-            str(self.plan_id),
             self.action,
             self.section,
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+class AuditChain(BaseModel):
+    """The head of one plan's audit chain: its newest entry's position and hash. Appending
+    locks this row (PostgreSQL) or takes the write lock (SQLite), so each chain stays linear
+    while two plans' chains never wait for each other. ``anchored_seq`` is the position the
+    latest checkpoint signed."""
+
+    plan_id = peewee.IntegerField(primary_key=True)
+    seq = peewee.IntegerField(default=0)
+    hash = peewee.CharField(max_length=64)
+    anchored_seq = peewee.IntegerField(default=0)
+
+
+class AuditCheckpoint(BaseModel):
+    """A signed checkpoint of the audit chains' heads (``flask audit checkpoint``): ``heads``
+    is JSON ``[[plan_id, seq, hash], ...]`` of the chains that moved since the checkpoint
+    before, ``mac`` an HMAC-SHA256 with ``AUDIT_CHECKPOINT_KEY`` over the checkpoint before's
+    mac, the time and the heads. Also written to the application log, outside the database."""
+
+    at = peewee.DateTimeField(default=utcnow)
+    key_id = peewee.CharField(max_length=16)
+    heads = peewee.TextField()
+    prev_mac = peewee.CharField(max_length=64)
+    mac = peewee.CharField(max_length=64)
 
 
 class WizardDraft(BaseModel):
