@@ -78,6 +78,7 @@ def _blueprints():
     import webapp.overview.routes
     import webapp.participants.routes
     import webapp.plans.routes
+    import webapp.reports.routes
     import webapp.timeline.routes
     import webapp.transfers.routes
 
@@ -85,6 +86,7 @@ def _blueprints():
         webapp.auth, webapp.main, webapp.plans, webapp.consent, webapp.participants,
         webapp.overview, webapp.goals, webapp.meetings, webapp.minutes, webapp.display,
         webapp.messages, webapp.timeline, webapp.transfers, webapp.archive, webapp.dev,
+        webapp.reports,
     ))
 
 

@@ -61,6 +61,7 @@ def home():
         transfers=Transfer.waiting_in(led),
         unread=unread_by_plan(current_user, mine),
         may_create=policy.can(current_user, policy.CREATE_PLAN),
+        may_report=policy.can(current_user, policy.REPORTS),
     )
 
 
