@@ -116,6 +116,13 @@ ROUTES = {
     "plans.inform_family": P.CREATE_PLAN,
     "plans.show": P.PLAN_METADATA,
     "plans.start_wizard": P.CREATE_PLAN,
+    "reports.group_csv": P.REPORTS,
+    "reports.group_report": P.REPORTS,
+    "reports.index": P.REPORTS,
+    "reports.municipality_csv": P.REPORTS,
+    "reports.municipality_report": P.REPORTS,
+    "reports.unit_csv": P.REPORTS,
+    "reports.unit_report": P.REPORTS,
     "timeline.index": P.PLAN_READ,
     "transfers.answer": P.TRANSFER_ANSWER,
     "transfers.propose": P.PLAN_METADATA,
@@ -129,6 +136,14 @@ OBJECT_CHECKS = {
     "minutes.edit": ({"stafetthaldar"}, "the stafetthaldar or the meeting's minute-taker"),
     "minutes.new": ({"stafetthaldar"}, "the stafetthaldar or a minute-taker"),
     "minutes.save": ({"stafetthaldar"}, "the stafetthaldar or the meeting's minute-taker"),
+    "reports.group_csv": ({"group_admin"}, "the group's administrator (or the municipality's)"),
+    "reports.group_report": ({"group_admin"},
+                             "the group's administrator (or the municipality's)"),
+    "reports.municipality_csv": (set(), "the municipality's administrator (not a role here)"),
+    "reports.municipality_report": (set(),
+                                    "the municipality's administrator (not a role here)"),
+    "reports.unit_csv": ({"unit_leader"}, "the unit's own administrator"),
+    "reports.unit_report": ({"unit_leader"}, "the unit's own administrator"),
     "transfers.propose": ({"stafetthaldar", "unit_leader"},
                           "the stafetthaldar or the leader of the plan's unit"),
     "transfers.withdraw": ({"stafetthaldar", "unit_leader"},
@@ -162,6 +177,8 @@ ALLOWED = {
                     "receiving_leader"},
     # Plan A's waiting transfer goes to Pære barnehage: only its leader answers it.
     P.TRANSFER_ANSWER: {"receiving_leader"},
+    # Any administrator; which unit's, group's or municipality's report: OBJECT_CHECKS.
+    P.REPORTS: {"unit_leader", "group_admin", "receiving_leader"},
 }
 
 KEBAB = re.compile(r"^[a-z0-9/.\-]*$")
@@ -244,6 +261,10 @@ PARAMS = {
     "message_id": lambda o: o["minutes"].id,  # minutes, also a message to every participant
     "participant_id": lambda o: o["participant"].id,  # the first guardian's participation
     "transfer_id": lambda o: o["transfer"].id,  # a transfer waiting for Pære barnehage's leader
+    # The reports of plan A's unit, its service group and its municipality.
+    "unit_id": lambda o: o["transfer"].from_unit_id,
+    "group_id": lambda o: o["transfer"].from_unit.group_id,
+    "municipality_id": lambda o: o["transfer"].from_unit.municipality_id,
 }
 
 
