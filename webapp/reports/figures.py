@@ -143,28 +143,32 @@ def days_on_levels(unit_ids, begin, end, now):
     days = _days("stay_end", "stay_start")
     # Only placeholders and fixed fragments are put into the text; every value is a parameter.
     sql = f"""
-        WITH plans AS (
+        WITH changed AS (
+            SELECT e.plan_id, e.at, e.detail FROM timeline_event e
+            WHERE e.kind = {param} AND e.detail LIKE {param} ESCAPE '\\'
+        ),
+        plans AS (
             SELECT p.id, p.bti_level, p.created_at,
                    COALESCE(p.closed_at, p.archived_at) AS plan_end
             FROM "plan" p
-            WHERE p.unit_id IN ({units}) AND p.status <> {param}
+            WHERE p.unit_id IN ({units}) AND p.status <> {param} AND p.created_at < {param}
+              AND (p.closed_at IS NULL OR p.closed_at > {param})
+              AND (p.archived_at IS NULL OR p.archived_at > {param})
         ),
         starts AS (
             SELECT pl.id AS plan_id,
-                   CASE WHEN EXISTS (
-                       SELECT 1 FROM timeline_event e
-                       WHERE e.plan_id = pl.id AND e.kind = {param}
-                   ) THEN 1 ELSE pl.bti_level END AS level,
-                   pl.created_at AS started, pl.plan_end
+                   CASE WHEN EXISTS (SELECT 1 FROM changed c WHERE c.plan_id = pl.id)
+                        THEN 1 ELSE pl.bti_level END AS level,
+                   pl.created_at AS started, pl.plan_end, 1 AS initial
             FROM plans pl
             UNION ALL
-            SELECT pl.id, CAST(SUBSTR(e.detail, 7) AS INTEGER), e.at, pl.plan_end
-            FROM timeline_event e JOIN plans pl ON pl.id = e.plan_id
-            WHERE e.kind = {param} AND e.detail LIKE {param}
+            SELECT pl.id, CAST(SUBSTR(c.detail, 7) AS INTEGER), c.at, pl.plan_end, 0
+            FROM changed c JOIN plans pl ON pl.id = c.plan_id
         ),
         stays AS (
             SELECT plan_id, level, started,
-                   COALESCE(LEAD(started) OVER (PARTITION BY plan_id ORDER BY started),
+                   COALESCE(LEAD(started) OVER (PARTITION BY plan_id
+                                                ORDER BY started, initial DESC),
                             plan_end, {param}) AS ended
             FROM starts
         ),
@@ -179,9 +183,9 @@ def days_on_levels(unit_ids, begin, end, now):
         WHERE stay_end > stay_start
         GROUP BY level
     """  # noqa: S608
-    params = [*unit_ids, Plan.DELETED, "level_changed", "level_changed", "level\\_%",
-              _stamp(now), _stamp(begin), _stamp(begin), _stamp(end), _stamp(end)]
-    sql = sql.replace("LIKE " + param, "LIKE " + param + " ESCAPE '\\'")
+    params = ["level_changed", "level\\_%", *unit_ids, Plan.DELETED, _stamp(end),
+              _stamp(begin), _stamp(begin), _stamp(now), _stamp(begin), _stamp(begin),
+              _stamp(end), _stamp(end)]
     found = {level: (None, 0) for level in LEVELS}
     for level, total_days, plans in database.execute_sql(sql, params).fetchall():
         if level in found and plans:
