@@ -96,7 +96,7 @@ def main():
             opener = urllib.request.build_opener(
                 urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
             login = urllib.parse.urlencode({"email": email, "password": PASSWORD}).encode()
-            opener.open(base + "/login", data=login, timeout=30).read()
+            opener.open(base + "/login", data=login, timeout=120).read()
             for label, path in paths:
                 report(label, timings(opener, base + path, args.requests), floor)
 
@@ -114,7 +114,7 @@ def timings(opener, url, count):
 
 
 def _get(opener, url):
-    with opener.open(url, timeout=30) as response:
+    with opener.open(url, timeout=120) as response:
         body = response.read()
         assert response.status == 200 and not response.url.endswith("/login"), url
         return body
@@ -143,7 +143,7 @@ class gunicorn:  # noqa: N801 - used as ``with gunicorn(...)``, like a function
                "PYTHONPATH": os.getcwd()}
         self.process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
             [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind",
-             f"127.0.0.1:{port}", "--log-level", "warning", self.app], env=env)
+             f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120", self.app], env=env)
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
         while True:
@@ -159,7 +159,7 @@ class gunicorn:  # noqa: N801 - used as ``with gunicorn(...)``, like a function
     def __exit__(self, *exc):
         self.process.send_signal(signal.SIGTERM)
         try:
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=120)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()

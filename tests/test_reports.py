@@ -159,9 +159,11 @@ def test_small_counts_are_hidden_in_the_group_and_municipality_reports(
     chief = chief_of(world.town)
     login_as(world.group_admin)
     group = client.get(f"/reports/groups/{world.group.id}").get_data(as_text=True)
-    # The per-unit table hides Eple's 3 and shows Pære's 6; the totals (9) are shown.
+    # The per-unit table hides Eple's 3; the total (9) is shown, so Pære's 6 is withheld too
+    # (9 minus 6 would give Eple's 3).
     assert re.search(r"Eple barnehage</th>\s*<td[^>]*>&lt; 5</td>", group)
-    assert re.search(r"Pære barnehage</th>\s*<td[^>]*>6</td>", group)
+    assert re.search(r"Pære barnehage</th>\s*<td[^>]*>\*</td>", group)
+    assert "9" in _cells(group) and "6" not in _cells(group)
     assert "Eple barnehage: &lt; 5" in group  # the chart's description
     assert "3" not in _cells(group)
     rows = _csv_rows(client.get(f"/reports/groups/{world.group.id}/csv"))
@@ -179,6 +181,28 @@ def test_small_counts_are_hidden_in_the_group_and_municipality_reports(
     rows = _csv_rows(client.get(f"/reports/municipalities/{world.town.id}/csv"))
     assert [T("Plans by status"), T("Active"), T("Plans"), "< 5"] in rows
     assert not any("Eple" in cell or "Pære" in cell for row in rows for cell in row)
+
+
+def test_a_hidden_count_cannot_be_worked_out_from_a_shown_total(app, world, client, login_as):
+    """7 active plans, 5 on level 1 and 2 on level 2: level 2 is "< 5", and level 1 is
+    withheld, or 7 − 5 would give it; the unit's own report shows all three."""
+    for level in (1, 1, 1, 1, 1, 2, 2):
+        plan(world, level=level)
+    login_as(world.group_admin)
+    rows = _csv_rows(client.get(f"/reports/groups/{world.group.id}/csv"))
+    levels = {row[1]: row[3] for row in rows if row[0] == T("Active plans by BTI level")}
+    assert levels == {T("BTI level %(level)s", level=1): "*",
+                      T("BTI level %(level)s", level=2): "< 5",
+                      T("BTI level %(level)s", level=3): "0"}
+    assert [T("Plans by status"), T("Active"), T("Plans"), "7"] in rows
+    html = client.get(f"/reports/groups/{world.group.id}").get_data(as_text=True)
+    assert tr("* A number withheld so that a number under 5 cannot be worked out from the "
+              "others.") in html
+    client.post("/logout")
+    login_as(world.leader)
+    rows = _csv_rows(client.get(f"/reports/units/{world.unit.id}/csv"))
+    assert {row[3] for row in rows if row[0] == T("Active plans by BTI level")} == {
+        "5", "2", "0"}
 
 
 def test_each_administrator_opens_only_their_reports(app, world, client, login_as):

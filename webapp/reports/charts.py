@@ -32,17 +32,19 @@ class Chart:
 
 def bar_chart(table):
     """The bars of ``table``'s first column. A hidden small count ("< 5") is drawn as an outline
-    as long as 5 would be (so no bar tells more than its "< 5"); a missing figure gets no bar."""
+    as long as 5 would be (so no bar tells more than its "< 5"); a withheld or missing figure
+    gets no bar."""
     values = [cells[0].value for _label, cells in table.rows if cells[0].value is not None]
-    hidden = any(cells[0].hidden for _label, cells in table.rows)
+    hidden = any(cells[0].hidden and not cells[0].withheld for _label, cells in table.rows)
     top = max([*values, 5 if hidden else 0, 1])
     room = WIDTH - LABEL_WIDTH - VALUE_ROOM
     bars = []
     for index, (label, cells) in enumerate(table.rows):
         cell = cells[0]
-        amount = 5 if cell.hidden else (cell.value or 0)
+        small = cell.hidden and not cell.withheld
+        amount = 5 if small else (cell.value or 0)
         bars.append(Bar(label=_short(str(label)), text=cell.text, y=TOP + index * ROW_HEIGHT,
-                        width=round(room * amount / top, 1), hidden=cell.hidden))
+                        width=round(room * amount / top, 1), hidden=small))
     return Chart(width=WIDTH, height=TOP * 2 + ROW_HEIGHT * len(bars), label_width=LABEL_WIDTH,
                  bar_height=BAR_HEIGHT, bars=bars)
 

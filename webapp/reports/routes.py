@@ -100,7 +100,7 @@ def _respond(scope, kind, unit_ids, exact, csv_endpoint, unit_names=None, as_csv
     return render_template(
         "reports/report.html", scope=scope, kind=kind, year=year, form=form, tables=report,
         charts={table.key: charts.bar_chart(table) for table in report}, exact=exact,
-        csv_url=csv_endpoint, unit_names=unit_names,
+        csv_url=csv_endpoint, withheld=tables.withheld_any(report),
     ), status
 
 

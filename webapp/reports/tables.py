@@ -3,7 +3,10 @@ as a table and written to CSV from the same cells, so the three never disagree.
 
 Outside a unit's own report (a service group's, a municipality's) a count from 1 to 4 is shown
 as "< 5" (``SMALL``), in the table, the chart and the CSV alike, and an average over fewer than
-5 plans is not shown: no child can be singled out by a small number (SPEC §3.9, §5).
+5 plans is not shown: no child can be singled out by a small number (SPEC §3.9, §5). Where the
+hidden count is one of several parts of a total the report shows (the levels of the active
+plans, the units of a group), it could be worked out by subtraction; so one more part is
+withheld (``WITHHELD``), or the total if no other part has any plans.
 """
 
 from dataclasses import dataclass
@@ -12,9 +15,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp.labels import status_label
+from webapp.models import Plan
 from webapp.reports.figures import LEVELS, STATUSES
 
 SMALL = "< 5"
+WITHHELD = "*"  # a count withheld so that a "< 5" cannot be worked out from the others
 THRESHOLD = 5
 
 
@@ -24,7 +29,21 @@ class Cell:
 
     value: float | None
     text: str
-    hidden: bool = False  # a small count shown as "< 5"
+    hidden: bool = False  # a small count shown as "< 5", or a count withheld
+    withheld: bool = False  # not small, withheld so the small one cannot be worked out
+
+
+def protect(parts, total):
+    """Parts of a shown ``total`` (lists of ``Cell``, changed in place): if exactly one part is
+    hidden, it would be the total minus the others, so withhold the smallest other part that
+    has plans, or, if none has, the total. Returns True when something was withheld."""
+    hidden = [cell for cell in parts if cell.hidden]
+    if len(hidden) != 1 or total.hidden:
+        return False
+    others = [cell for cell in parts if not cell.hidden and cell.value]
+    target = min(others, key=lambda cell: cell.value) if others else total
+    target.value, target.text, target.hidden, target.withheld = None, WITHHELD, True, True
+    return True
 
 
 @dataclass
@@ -62,10 +81,12 @@ def build(figures, exact, unit_names=None):
     group's report), or None."""
     total = figures.total
     year = figures.year
+    active = count_cell(total.active, exact)
     tables = [
         Table("status", _("Plans by status"),
               _("The number of stafettloggar in each status today."),
-              [_("Plans")], [(status_label(s), [count_cell(total.by_status[s], exact)])
+              [_("Plans")], [(status_label(s), [active if s == Plan.ACTIVE
+                                                else count_cell(total.by_status[s], exact)])
                              for s in STATUSES], _("Status")),
         Table("level", _("Active plans by BTI level"),
               _("The number of active stafettloggar on each BTI level today."),
@@ -100,7 +121,27 @@ def build(figures, exact, unit_names=None):
                      count_cell(figures.per_unit[uid].overdue, exact),
                      count_cell(figures.per_unit[uid].quiet, exact)])
              for uid, name in unit_names], _("Unit")))
+    if not exact:
+        _protect_totals(tables, active)
     return tables
+
+
+def _protect_totals(tables, active):
+    """Withhold what would let a "< 5" be worked out: the levels add up to the active plans;
+    in a group's report, each column of the unit table adds up to its total."""
+    by_key = {table.key: table for table in tables}
+    protect([cells[0] for _label, cells in by_key["level"].rows], active)
+    units = by_key.get("units")
+    if units is None:
+        return
+    follow_up = [cells[0] for _label, cells in by_key["follow-up"].rows]
+    for column, total in enumerate((active, *follow_up)):
+        protect([cells[column] for _label, cells in units.rows], total)
+
+
+def withheld_any(tables):
+    return any(cell.withheld for table in tables for _label, cells in table.rows
+               for cell in cells)
 
 
 # The CSV's columns: one row per figure of the page's tables.
