@@ -143,11 +143,7 @@ def days_on_levels(unit_ids, begin, end, now):
     days = _days("stay_end", "stay_start")
     # Only placeholders and fixed fragments are put into the text; every value is a parameter.
     sql = f"""
-        WITH changed AS (
-            SELECT e.plan_id, e.at, e.detail FROM timeline_event e
-            WHERE e.kind = {param} AND e.detail LIKE {param} ESCAPE '\\'
-        ),
-        plans AS (
+        WITH plans AS (
             SELECT p.id, p.bti_level, p.created_at,
                    COALESCE(p.closed_at, p.archived_at) AS plan_end
             FROM "plan" p
@@ -157,13 +153,15 @@ def days_on_levels(unit_ids, begin, end, now):
         ),
         starts AS (
             SELECT pl.id AS plan_id,
-                   CASE WHEN EXISTS (SELECT 1 FROM changed c WHERE c.plan_id = pl.id)
+                   CASE WHEN EXISTS (SELECT 1 FROM timeline_event c
+                                     WHERE c.plan_id = pl.id AND c.kind = {param})
                         THEN 1 ELSE pl.bti_level END AS level,
                    pl.created_at AS started, pl.plan_end, 1 AS initial
             FROM plans pl
             UNION ALL
             SELECT pl.id, CAST(SUBSTR(c.detail, 7) AS INTEGER), c.at, pl.plan_end, 0
-            FROM changed c JOIN plans pl ON pl.id = c.plan_id
+            FROM plans pl JOIN timeline_event c ON c.plan_id = pl.id AND c.kind = {param}
+            WHERE c.detail LIKE {param} ESCAPE '\\'
         ),
         stays AS (
             SELECT plan_id, level, started,
@@ -183,9 +181,9 @@ def days_on_levels(unit_ids, begin, end, now):
         WHERE stay_end > stay_start
         GROUP BY level
     """  # noqa: S608
-    params = ["level_changed", "level\\_%", *unit_ids, Plan.DELETED, _stamp(end),
-              _stamp(begin), _stamp(begin), _stamp(now), _stamp(begin), _stamp(begin),
-              _stamp(end), _stamp(end)]
+    params = [*unit_ids, Plan.DELETED, _stamp(end), _stamp(begin), _stamp(begin),
+              "level_changed", "level_changed", "level\\_%", _stamp(now), _stamp(begin),
+              _stamp(begin), _stamp(end), _stamp(end)]
     found = {level: (None, 0) for level in LEVELS}
     for level, total_days, plans in database.execute_sql(sql, params).fetchall():
         if level in found and plans:
