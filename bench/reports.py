@@ -54,6 +54,8 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database-url")
     args = parser.parse_args()
+    # Stopped with SIGTERM, leave through the ``with`` blocks, which stop gunicorn.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     url = args.database_url or "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.sqlite3")
 
     from webapp import create_app
