@@ -11,6 +11,10 @@ YEARS_BACK = 10  # the years a report can show, this one and the nine before it
 class YearForm(Form):
     year = SelectField(_l("Year"), coerce=int)
 
-    def __init__(self, formdata, this_year):
-        super().__init__(formdata=formdata, meta={"csrf": False})
-        self.year.choices = [(y, str(y)) for y in range(this_year, this_year - YEARS_BACK, -1)]
+
+def year_form(formdata, this_year):
+    """The year form on ``formdata`` (the query string), offering the last ``YEARS_BACK``
+    years up to ``this_year``."""
+    form = YearForm(formdata=formdata, meta={"csrf": False})
+    form.year.choices = [(y, str(y)) for y in range(this_year, this_year - YEARS_BACK, -1)]
+    return form

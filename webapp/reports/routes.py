@@ -18,7 +18,7 @@ from webapp import guards, policy
 from webapp.models import Membership, Municipality, ServiceGroup, Unit, oslo_today
 from webapp.reports import charts, tables
 from webapp.reports.figures import figures_for
-from webapp.reports.forms import YearForm
+from webapp.reports.forms import year_form
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -71,7 +71,7 @@ def _year():
     """The year asked for (``?year=``), or this year; a year that is not one of the form's
     choices is this year, with the form's error shown."""
     this_year = oslo_today().year
-    form = YearForm(request.args, this_year)
+    form = year_form(request.args, this_year)
     if "year" not in request.args:
         form.year.data = this_year
         return this_year, form
