@@ -149,6 +149,13 @@ ROUTES = {
     "plans.show": P.PLAN_METADATA,
     "plans.checklist": P.PLAN_METADATA,
     "plans.start_wizard": P.CREATE_PLAN,
+    "reports.group_csv": P.REPORTS,
+    "reports.group_report": P.REPORTS,
+    "reports.index": P.REPORTS,
+    "reports.municipality_csv": P.REPORTS,
+    "reports.municipality_report": P.REPORTS,
+    "reports.unit_csv": P.REPORTS,
+    "reports.unit_report": P.REPORTS,
     "timeline.index": P.PLAN_READ,
     "transfers.answer": P.TRANSFER_ANSWER,
     "transfers.propose": P.PLAN_METADATA,
@@ -174,6 +181,14 @@ OBJECT_CHECKS = {
     "minutes.edit": ({"stafetthaldar"}, "the stafetthaldar or the meeting's minute-taker"),
     "minutes.new": ({"stafetthaldar"}, "the stafetthaldar or a minute-taker"),
     "minutes.save": ({"stafetthaldar"}, "the stafetthaldar or the meeting's minute-taker"),
+    "reports.group_csv": ({"group_admin"}, "the group's administrator (or the municipality's)"),
+    "reports.group_report": ({"group_admin"},
+                             "the group's administrator (or the municipality's)"),
+    "reports.municipality_csv": (set(), "the municipality's administrator (not a role here)"),
+    "reports.municipality_report": (set(),
+                                    "the municipality's administrator (not a role here)"),
+    "reports.unit_csv": ({"unit_leader"}, "the unit's own administrator"),
+    "reports.unit_report": ({"unit_leader"}, "the unit's own administrator"),
     "transfers.propose": ({"stafetthaldar", "unit_leader"},
                           "the stafetthaldar or the leader of the plan's unit"),
     "transfers.withdraw": ({"stafetthaldar", "unit_leader"},
@@ -214,6 +229,8 @@ ALLOWED = {
     # the municipality's administrator (tests/test_admin.py covers that role).
     P.ADMINISTER: {"unit_leader", "group_admin", "receiving_leader"},
     P.ADMINISTER_MUNICIPALITY: set(),
+    # Any administrator; which unit's, group's or municipality's report: OBJECT_CHECKS.
+    P.REPORTS: {"unit_leader", "group_admin", "receiving_leader"},
 }
 
 KEBAB = re.compile(r"^[a-z0-9/.\-]*$")

@@ -85,6 +85,7 @@ def _blueprints():
     import webapp.overview.routes
     import webapp.participants.routes
     import webapp.plans.routes
+    import webapp.reports.routes
     import webapp.timeline.routes
     import webapp.transfers.routes
 
@@ -97,6 +98,7 @@ def _blueprints():
         webapp.idporten,
         webapp.lysglimt,
         webapp.accesslog,
+        webapp.reports,
     ))
 
 

@@ -36,6 +36,7 @@ from webapp.models import (
     Municipality,
     Participant,
     Plan,
+    ServiceGroup,
     Unit,
 )
 
@@ -70,6 +71,9 @@ DISPLAY = "display"  # the paired meeting-room display: a display session, not a
 # municipality's administrator only. Which unit, group or employee: the object rules below.
 ADMINISTER = "admin"
 ADMINISTER_MUNICIPALITY = "admin.municipality"
+# Reports (SPEC §3.9): any administrator (unit, group, municipality) has some; which report of
+# which unit, group or municipality is ``may_see_report``.
+REPORTS = "reports"
 
 FAMILY_ROLES = (Participant.GUARDIAN, Participant.OWNER)
 CONTENT_ROLES = (*FAMILY_ROLES, Participant.STAFETTHALDAR, Participant.SERVICE_PROVIDER)
@@ -239,6 +243,31 @@ def administered_unit_ids(person):
     return g._administered_unit_ids
 
 
+def may_see_report(person, scope):
+    """Open the report of ``scope`` (a ``Unit``, ``ServiceGroup`` or ``Municipality``),
+    always metadata counts, never plan content (SPEC §3.9):
+
+    - a unit's own report, with exact counts, only to that unit's administrator;
+    - a service group's report (small counts hidden) to its group administrator, and to the
+      administrator of the group's municipality;
+    - a municipality's report (counts only, small counts hidden) to its administrator.
+
+    A group administrator does not open a unit's report: its exact small counts are what the
+    group's own report hides."""
+    if not getattr(person, "is_authenticated", False) or not person.is_employee:
+        return False
+    if isinstance(scope, Unit):
+        return leads_unit(person, scope.id)
+    whole = any(role == Membership.MUNICIPALITY_ADMIN for role, _, _ in memberships(person))
+    if isinstance(scope, ServiceGroup):
+        return (whole and scope.municipality_id == person.municipality_id) or any(
+            role == Membership.GROUP_ADMIN and group == scope.id
+            for role, _, group in memberships(person))
+    if isinstance(scope, Municipality):
+        return whole and scope.id == person.municipality_id
+    return False
+
+
 def units_for_new_plan(person):
     """The units in which ``person`` may create a plan, with their municipality (SPEC §3.1.0):
     a coordinator or unit administrator creates the log directly (routine 000); where the
@@ -375,6 +404,8 @@ def can(person, action, obj=None):
         return any(role in ADMIN_ROLES for role, _unit, _group in memberships(person))
     if action == ADMINISTER_MUNICIPALITY:
         return is_municipality_admin(person)
+    if action == REPORTS:
+        return bool(administered_unit_ids(person))
     if action == TRANSFER_ANSWER:
         return person.is_employee and (obj is None or may_answer_transfer(person, obj))
     plan = obj

@@ -65,6 +65,7 @@ def home():
         quiet_weeks=current_app.config["QUIET_LOG_WEEKS"],
         unread=unread_by_plan(current_user, mine),
         may_create=policy.can(current_user, policy.CREATE_PLAN),
+        may_report=policy.can(current_user, policy.REPORTS),
     )
 
 

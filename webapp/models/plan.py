@@ -342,6 +342,10 @@ class TimelineEvent(BaseModel):
     kind = peewee.CharField(max_length=40)
     detail = peewee.CharField(max_length=200, default="")
 
+    class Meta:
+        # The reports: a plan's level changes, and its latest entry (migration 012).
+        indexes = ((("plan", "kind"), False), (("plan", "at"), False))
+
 
 class Transfer(BaseModel):
     """The log moved to a new unit (SPEC §3.6: kindergarten → school): proposed by the
