@@ -98,7 +98,7 @@ def test_the_family_page_is_a_content_read_in_the_audit_trail(app, world):
     plan = world.plan("valid_consent")
     sign_in(app.test_client(), plan.guardians[0]).get(f"/plans/{plan.id}")
     assert AuditEntry.select().where(
-        (AuditEntry.actor == plan.guardians[0]) & (AuditEntry.plan == plan)
+        (AuditEntry.actor_id == plan.guardians[0].id) & (AuditEntry.plan_id == plan.id)
         & (AuditEntry.section == "plans.show") & (AuditEntry.action == "read")).count() == 1
 
 

@@ -36,7 +36,7 @@ MUNICIPALITY = guards.requires(policy.ADMINISTER_MUNICIPALITY)
 @bp.app_context_processor
 def _labels():
     return {"kind_label": lambda kind: KIND_LABELS.get(kind, kind),
-            "role_label": lambda role: ROLE_LABELS.get(role, role),
+            "membership_role_label": lambda role: ROLE_LABELS.get(role, role),
             "may_administer": lambda: policy.can(current_user, policy.ADMINISTER)}
 
 
