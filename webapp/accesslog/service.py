@@ -28,6 +28,8 @@ WHAT = {
     "archive": _l("Closing and archiving"),
     "archive.download": _l("The archive PDF"),
     "plans": _l("Where the plan stands"),
+    "plans.show": _l("The plan's front page"),
+    "lysglimt": _l("Lysglimt"),
 }
 OTHER = _l("Another page of the log")
 
