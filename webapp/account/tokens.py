@@ -45,8 +45,7 @@ def person_for(token):
     """``(person, purpose)`` for a valid, unexpired, unused token of an active employee, else
     ``(None, None)``."""
     try:
-        payload, signed_at = _serializer().loads(
-            token, max_age=max(MAX_AGE.values()), return_timestamp=True)
+        payload = _serializer().loads(token, max_age=max(MAX_AGE.values()))
     except (BadSignature, SignatureExpired):
         return None, None
     if not (isinstance(payload, list) and len(payload) == 3):
