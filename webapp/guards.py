@@ -32,6 +32,7 @@ from flask_login import current_user, login_required
 
 from webapp import policy, routine
 from webapp.audit import record_access
+from webapp.db import immediate
 from webapp.facts import facts_for
 from webapp.models import DisplayPairing, Plan, Transfer, oslo_today, pending_signature
 
@@ -39,6 +40,26 @@ from webapp.models import DisplayPairing, Plan, Transfer, oslo_today, pending_si
 def _mark(view, action):
     view.policy_action = action
     return view
+
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _one_transaction(call, *args, **kwargs):
+    """Run a guarded view: a write (any method but GET, HEAD and OPTIONS) in one transaction,
+    so what the user did, its timeline event, its audit entry and the notifications it queues in
+    the outbox are committed together or not at all (issue 13). On SQLite the transaction takes
+    the write lock at once (``immediate``); the services' own ``immediate()`` and ``atomic()``
+    blocks inside it become savepoints."""
+    if request.method in SAFE_METHODS:
+        return call(*args, **kwargs)
+    with immediate():
+        return call(*args, **kwargs)
+
+
+def _in_one_transaction(view, action):
+    view.one_transaction = True  # tests/test_transactions.py checks every guarded view has it
+    return _mark(view, action)
 
 
 def public(view):
@@ -58,9 +79,9 @@ def requires(action):
                     abort(404)
             if not policy.can(current_user, action):
                 abort(403)
-            return view(*args, **kwargs)
+            return _one_transaction(view, *args, **kwargs)
 
-        return _mark(wrapped, action)
+        return _in_one_transaction(wrapped, action)
 
     return decorator
 
@@ -126,12 +147,15 @@ def requires_plan(action, audit="always"):
         @wraps(view)
         @login_required
         def wrapped(plan_id, *args, **kwargs):
+            return _one_transaction(guarded, plan_id, *args, **kwargs)
+
+        def guarded(plan_id, *args, **kwargs):
             plan = load_plan(plan_id, action)
             if action != policy.PLAN_METADATA and audit == "always":
                 record_access(current_user, plan, request.endpoint, request.method)
             return view(plan, *args, **kwargs)
 
-        return _mark(wrapped, action)
+        return _in_one_transaction(wrapped, action)
 
     return decorator
 
@@ -145,6 +169,9 @@ def requires_transfer(view):
     @wraps(view)
     @login_required
     def wrapped(transfer_id, *args, **kwargs):
+        return _one_transaction(guarded, transfer_id, *args, **kwargs)
+
+    def guarded(transfer_id, *args, **kwargs):
         transfer = (
             Transfer.select(Transfer, Plan).join(Plan).where(Transfer.id == transfer_id).first()
         )
@@ -152,7 +179,7 @@ def requires_transfer(view):
             abort(404)
         return view(transfer, *args, **kwargs)
 
-    return _mark(wrapped, policy.TRANSFER_ANSWER)
+    return _in_one_transaction(wrapped, policy.TRANSFER_ANSWER)
 
 
 def load_own_signature(plan, consent_id):
