@@ -215,7 +215,8 @@ def enforces(action):
     def decorator(view):
         @wraps(view)
         def wrapped(plan, *args, **kwargs):
-            blocked = routine.blocker(action, facts_for(plan))
+            facts = page_facts(plan) if request.method in SAFE_METHODS else facts_for(plan)
+            blocked = routine.blocker(action, facts)
             if blocked is not None:
                 return render_blocked(plan, blocked)
             return view(plan, *args, **kwargs)
@@ -243,10 +244,17 @@ def may(endpoint, plan):
     action = getattr(current_app.view_functions[endpoint], "routine_action", None)
     if action is None:
         return True
+    return routine.blocker(action, page_facts(plan)) is None
+
+
+def page_facts(plan):
+    """``facts_for(plan)``, read once per request: by the page's links (``may``), and on a
+    GET also by the view and its ``enforces`` (nothing is written in between). A write reads
+    them when the page is rendered, after its own writes."""
     facts = g.setdefault("_page_facts", {})
-    if plan.id not in facts:  # read when the page is rendered, after the view's own writes
+    if plan.id not in facts:
         facts[plan.id] = facts_for(plan)
-    return routine.blocker(action, facts[plan.id]) is None
+    return facts[plan.id]
 
 
 # --- The paired meeting-room display (SPEC §1) --------------------------------------------------

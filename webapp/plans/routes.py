@@ -8,7 +8,6 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from webapp import guards, identity, nav, policy, routine
-from webapp.facts import facts_for
 from webapp.fields import ConfirmForm, normalise_mobile
 from webapp.models import stafetthaldar_names, utcnow
 from webapp.plans import wizard
@@ -46,7 +45,7 @@ def show(plan):
     """The plan's metadata, the next step and the checklist, each step linked to where it is
     done. Participants and the unit's leaders may open it; the content of the log is on the
     pages the checklist links to."""
-    checklist = routine.checklist(facts_for(plan))
+    checklist = routine.checklist(guards.page_facts(plan))
     links, actionable = nav.step_links(plan)
     return render_template(
         "plans/show.html",
