@@ -122,7 +122,8 @@ def wrk(port, path, cookie, seconds, connections):
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
     command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{max(1, round(seconds))}s",
-               "--timeout", "10s", "-s", script.name, "-H", f"User-Agent: {USER_AGENT}"]
+               "--timeout", "10s", "-s", script.name, "-H", f"User-Agent: {USER_AGENT}",
+               "-H", "Accept-Encoding: gzip"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True,
@@ -138,7 +139,7 @@ def python_load(port, path, cookie, seconds, connections):
     """The same measurement without wrk: ``connections`` threads with keep-alive connections."""
     times, errors = [], [0]
     stop_at = time.monotonic() + seconds
-    headers = {"User-Agent": USER_AGENT}
+    headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
     if cookie:
         headers["Cookie"] = cookie
 
