@@ -180,7 +180,8 @@ def python_load(port, path, cookie, seconds, connections):
 def build(url, plans):
     """Fill the database; return the cookies of the stafetthaldar, the guardian and the leader
     and the paths measured."""
-    sys.path.insert(0, ROOT)
+    if ROOT not in sys.path:
+        sys.path.insert(0, ROOT)
     from bench.pages import fill
     from webapp import create_app
     from webapp.db import database
