@@ -68,7 +68,7 @@ class Server:
         self.process = subprocess.Popen(
             [gunicorn, "-w", str(workers), "--threads", str(threads), "-b", "127.0.0.1:0",
              "--worker-class", "gthread", "--log-level", "info", "--graceful-timeout", "5",
-             app],
+             "--preload", app],
             cwd=root, env=env, stderr=subprocess.PIPE, text=True,
         )
         self.port = None
@@ -90,7 +90,15 @@ class Server:
             raise RuntimeError("gunicorn did not start:\n" + "".join(self.log))
         # Keep reading its log so the pipe never fills.
         threading.Thread(target=self._drain, daemon=True).start()
-        time.sleep(0.5)
+        for _ in range(4 * workers):  # both workers answer before anything is measured
+            while True:
+                try:
+                    get(self.port, "/favicon.ico")
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
 
     def _drain(self):
         for line in self.process.stderr:

@@ -72,7 +72,7 @@ def start(url):
 def build(url, users):
     """One stafetthaldar per user, each with a plan on a valid consent and a goal; returns per
     user the cookie, CSRF token, plan, goal and the participant id for activities."""
-    from flask import session
+    from flask import g, session
     from flask_wtf.csrf import generate_csrf
 
     from tests import factories
@@ -99,6 +99,7 @@ def build(url, users):
             with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"},
                                           headers={"User-Agent": USER_AGENT}):
                 start_session(person)
+                g.pop("csrf_token", None)  # Flask-WTF keeps the last token in g: one each
                 token = generate_csrf()
                 cookie = app.config["SESSION_COOKIE_NAME"] + "=" + serializer.dumps(dict(session))
             writers.append({"cookie": cookie, "csrf": token, "plan": plan.id, "goal": goal.id,
@@ -115,7 +116,7 @@ class Run:
         self.errors = Counter()
         self.times = []
         self.acknowledged = {"message": set(), "activity": set(), "minutes": set()}
-        self.in_kill_window = 0
+        self.samples = []  # the first few error answers, to say what they were
 
 
 def writer(run, user, stop_at):
@@ -162,6 +163,10 @@ def writer(run, user, stop_at):
             run.statuses[response.status] += 1
             if b"database is locked" in body:
                 run.errors["database is locked"] += 1
+            if response.status >= 400 and len(run.samples) < 3:
+                title = re.search(rb"<title>([^<]*)</title>", body)
+                run.samples.append((response.status, kind, title.group(1).decode()
+                                    if title else body[:200].decode(errors="replace")))
             if response.status == 302:
                 if kind == "minutes":
                     found = re.search(r"/minutes/(\d+)/edit", response.getheader("Location", ""))
@@ -251,6 +256,8 @@ def main():
           f"statuses {dict(sorted(run.statuses.items()))}")
     print(f"errors: by status {({s: n for s, n in run.statuses.items() if s >= 400})}, "
           f"connection {dict(run.errors)}")
+    for status, kind, title in run.samples:
+        print(f"  e.g. {status} on a {kind}: {title}")
     if times:
         print(f"p50 {statistics.median(times):.1f} ms, "
               f"p95 {times[int(len(times) * 0.95) - 1]:.1f} ms")
