@@ -238,7 +238,17 @@ def render_blocked(plan, blocked):
 def may(endpoint, plan):
     """True if the person may use ``endpoint`` of ``plan`` now: the policy lets them in
     (``policy.may_open``) and, for a view that enforces a routine step, the routine allows the
-    step. Pages ask this before they show a link or a button, so nobody is sent to a refusal."""
+    step. Pages ask this before they show a link or a button, so nobody is sent to a refusal.
+    Answered once per request for an endpoint and plan (the checklist and the plan menu ask
+    about the same pages), as the roles and facts it reads are."""
+    answers = g.setdefault("_may", {})
+    key = (endpoint, plan.id, plan.status)
+    if key not in answers:
+        answers[key] = _may(endpoint, plan)
+    return answers[key]
+
+
+def _may(endpoint, plan):
     if not policy.may_open(current_user, endpoint, plan):
         return False
     action = getattr(current_app.view_functions[endpoint], "routine_action", None)
