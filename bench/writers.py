@@ -2,7 +2,7 @@
 lost, and no write is left without its timeline event.
 
     PYTHONPATH=. .venv/bin/python bench/writers.py [--database-url URL] [--users 50]
-        [--seconds 60] [--kill]
+        [--seconds 60] [--kill] [--app-root DIR]
 
 Builds a fresh database (a temporary SQLite file unless --database-url is given: that database
 is wiped) with one plan on a valid consent per user, each with a goal; serves the app with
@@ -58,13 +58,13 @@ def _popen_in_own_group():
     return original, popen
 
 
-def start(url):
-    env = server_env(url)
+def start(url, root=ROOT):
+    env = server_env(url, root)
     env["MESSAGE_RATE_LIMIT"] = "100000 per minute"
     original, popen = _popen_in_own_group()
     subprocess.Popen = popen
     try:
-        return Crashable("run:app", env)
+        return Crashable("run:app", env, root=root)
     finally:
         subprocess.Popen = original
 
@@ -222,13 +222,15 @@ def main():
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--kill", action="store_true",
                         help="SIGKILL gunicorn half-way, restart it, go on")
+    parser.add_argument("--app-root", default=ROOT,
+                        help="serve another checkout's app (an older commit), to compare")
     args = parser.parse_args()
     url = args.database_url or "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.sqlite3")
     print(f"database {url.split('@')[-1]}, {args.users} writers, {args.seconds:g} s"
           + (", SIGKILL half-way" if args.kill else ""), flush=True)
     users = build(url, args.users)
     run = Run()
-    server = start(url)
+    server = start(url, args.app_root)
     run.port = server.port
     started = time.monotonic()
     stop_at = started + args.seconds
@@ -242,7 +244,7 @@ def main():
             killed = time.monotonic()
             print(f"  SIGKILL to gunicorn's process group at {killed - started:.1f} s",
                   flush=True)
-            server = start(url)
+            server = start(url, args.app_root)
             run.port = server.port
             print(f"  restarted in {time.monotonic() - killed:.1f} s", flush=True)
         for thread in threads:
