@@ -231,6 +231,7 @@ def main():
     users = build(url, args.users)
     run = Run()
     server = start(url, args.app_root)
+    servers = [server]
     run.port = server.port
     started = time.monotonic()
     stop_at = started + args.seconds
@@ -245,6 +246,7 @@ def main():
             print(f"  SIGKILL to gunicorn's process group at {killed - started:.1f} s",
                   flush=True)
             server = start(url, args.app_root)
+            servers.append(server)
             run.port = server.port
             print(f"  restarted in {time.monotonic() - killed:.1f} s", flush=True)
         for thread in threads:
@@ -260,6 +262,10 @@ def main():
           f"connection {dict(run.errors)}")
     for status, kind, title in run.samples:
         print(f"  e.g. {status} on a {kind}: {title}")
+    failures = [line.rstrip() for one in servers for line in one.log
+                if re.match(r"\w*(Error|Exception)\b", line) or "database is locked" in line]
+    for line in failures[:5]:
+        print(f"  server log: {line[:200]}")
     if times:
         print(f"p50 {statistics.median(times):.1f} ms, "
               f"p95 {times[int(len(times) * 0.95) - 1]:.1f} ms")
