@@ -263,7 +263,7 @@ def main():
     for status, kind, title in run.samples:
         print(f"  e.g. {status} on a {kind}: {title}")
     failures = [line.rstrip() for one in servers for line in one.log
-                if re.match(r"\w*(Error|Exception)\b", line) or "database is locked" in line]
+                if re.match(r"[\w.]*(Error|Exception)\b", line) or "database is locked" in line]
     for line in failures[:5]:
         print(f"  server log: {line[:200]}")
     if times:
