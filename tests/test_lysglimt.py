@@ -51,8 +51,9 @@ def test_guardian_stafetthaldar_and_service_each_add_one(app, world, login_as):
                                           & (TimelineEvent.kind == "lysglimt_added"))
     assert events.count() == 3 and {e.detail for e in events} == {""}  # no free text there
     # Each write is in the audit trail.
-    assert AuditEntry.select().where((AuditEntry.plan_id == plan.id) & (AuditEntry.action == "write")
-                                     & (AuditEntry.section == "lysglimt_added")).count() == 3
+    assert AuditEntry.select().where(
+        (AuditEntry.plan_id == plan.id) & (AuditEntry.action == "write")
+        & (AuditEntry.section == "lysglimt_added")).count() == 3
 
 
 def test_the_list_is_newest_first_and_reading_it_is_audited(app, world):

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from webapp import db, labels, nav
+from webapp import db, delivery, labels, nav
 from webapp.config import from_environment
 from webapp.extensions import babel, csrf, htmx, limiter, login_manager, select_locale
 from webapp.numbers import IdConverter
@@ -37,6 +37,7 @@ def create_app(config=None):
     app.url_map.converters["int"] = IdConverter
 
     db.init_app(app)
+    delivery.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)

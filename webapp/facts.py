@@ -5,8 +5,7 @@ of it."""
 
 from datetime import date
 
-import peewee
-
+from webapp.db import database
 from webapp.models import (
     Activity,
     Consent,
@@ -32,101 +31,85 @@ def age_on(birth_date, today=None):
     return years
 
 
+def _table(model):
+    return f'"{model._meta.table_name}"'
+
+
+def _facts_sql(param):
+    """The one statement ``facts_for`` runs: a row of scalar subqueries, counts and flags only.
+    Written as SQL (the same on SQLite and PostgreSQL) because building it with the query
+    builder on every guarded request cost more than running it (issue 13's profile)."""
+    participant, person = _table(Participant), _table(Person)
+    consent, consent_service = _table(Consent), _table(ConsentService)
+    goal, activity, message, meeting = _table(Goal), _table(Activity), _table(Message), \
+        _table(Meeting)
+    evaluation = (f"SELECT id FROM {meeting} WHERE plan_id = {param} AND kind = 'evaluation' "  # noqa: S608
+                  "ORDER BY starts_at DESC, id DESC LIMIT 1")
+    evaluation_column = (f"SELECT {{}} FROM {meeting} WHERE plan_id = {param} "  # noqa: S608
+                         "AND kind = 'evaluation' ORDER BY starts_at DESC, id DESC LIMIT 1")
+    holding = (f"SELECT id FROM {consent} WHERE plan_id = {param} AND status = 'valid' "  # noqa: S608
+               "ORDER BY id LIMIT 1")
+    consenters = "role IN ('guardian', 'owner')"
+    return f"""SELECT
+ (SELECT COUNT(*) FROM {participant} WHERE plan_id = {param} AND {consenters}),
+ (SELECT COUNT(*) FROM {participant} WHERE plan_id = {param} AND {consenters}
+   AND status = 'active'),
+ (SELECT COUNT(*) FROM {participant} WHERE plan_id = {param} AND role = 'owner'),
+ (SELECT COUNT(*) FROM {participant} WHERE plan_id = {param} AND role = 'service_provider'
+   AND status = 'active'),
+ (SELECT COUNT(*) FROM {participant} p JOIN {person} q ON q.id = p.person_id
+   WHERE p.plan_id = {param} AND p.role = 'owner'
+   AND (q.email IS NOT NULL OR q.mobile IS NOT NULL)),
+ (SELECT status FROM {consent} WHERE plan_id = {param} AND status <> 'draft'
+   ORDER BY version DESC LIMIT 1),
+ ({holding}),
+ (SELECT COUNT(*) FROM {consent_service} WHERE consent_id = ({holding})),
+ (SELECT COUNT(*) FROM {goal} WHERE plan_id = {param}),
+ (SELECT COUNT(*) FROM {activity} a JOIN {goal} g ON g.id = a.goal_id
+   WHERE g.plan_id = {param}),
+ (SELECT COUNT(*) FROM {message} WHERE plan_id = {param} AND kind = 'minutes'),
+ (SELECT COUNT(*) FROM {message} m JOIN {meeting} k ON k.id = m.meeting_id
+   WHERE m.plan_id = {param} AND m.kind = 'minutes'
+   AND k.kind IN ('startup_level2', 'startup_level3')),
+ ({evaluation}),
+ ({evaluation_column.format("starts_at")}),
+ ({evaluation_column.format("outcome")}),
+ (SELECT COUNT(*) FROM {message} WHERE plan_id = {param} AND kind = 'minutes'
+   AND meeting_id = ({evaluation})),
+ (SELECT youth_consent_age FROM {_table(Municipality)} WHERE id = {param}),
+ (SELECT COUNT(*) FROM {_table(Transfer)} WHERE plan_id = {param} AND status = 'waiting')
+"""  # noqa: S608 - table names and constants only; the values are parameters
+
+
+# The SQL above names these values; they must match the models' constants.
+assert (Participant.GUARDIAN, Participant.OWNER, Participant.SERVICE_PROVIDER,
+        Participant.ACTIVE) == ("guardian", "owner", "service_provider", "active")
+assert (Consent.DRAFT, Consent.VALID, Message.MINUTES, Transfer.WAITING) == (
+    "draft", "valid", "minutes", "waiting")
+
+_SQL = {}
+
+
 def facts_for(plan, today=None, now=None):
-    """The routine's view of ``plan``: counts and flags, never content. ``today`` and ``now``
-    (naive UTC, as the database keeps times) default to the present."""
-    fn = peewee.fn
-    consenter_roles = (Participant.GUARDIAN, Participant.OWNER)
-    counts = (
-        Participant.select(
-            fn.SUM(peewee.Case(None, [(Participant.role.in_(consenter_roles), 1)], 0)),
-            fn.SUM(
-                peewee.Case(
-                    None,
-                    [
-                        (
-                            Participant.role.in_(consenter_roles)
-                            & (Participant.status == Participant.ACTIVE),
-                            1,
-                        )
-                    ],
-                    0,
-                )
-            ),
-            fn.SUM(peewee.Case(None, [(Participant.role == Participant.OWNER, 1)], 0)),
-            fn.SUM(
-                peewee.Case(
-                    None,
-                    [
-                        (
-                            (Participant.role == Participant.SERVICE_PROVIDER)
-                            & (Participant.status == Participant.ACTIVE),
-                            1,
-                        )
-                    ],
-                    0,
-                )
-            ),
-        )
-        .where(Participant.plan == plan)
-        .tuples()
-        .first()
-    )
-    consenters, consenters_active, owners, providers_active = (int(c or 0) for c in counts)
-    owner_contact = not plan.owner_logs_in or (
-        Participant.select()
-        .join(Person)
-        .where(
-            (Participant.plan == plan)
-            & (Participant.role == Participant.OWNER)
-            & ((Person.email.is_null(False)) | (Person.mobile.is_null(False)))
-        )
-        .exists()
-    )
-    # A draft is not yet asked about, and an update waiting for signatures does not replace
-    # the version that holds (SPEC §4: consent is versioned).
-    latest = (
-        Consent.select(Consent.id, Consent.status)
-        .where((Consent.plan == plan) & (Consent.status != Consent.DRAFT))
-        .order_by(Consent.version.desc())
-        .first()
-    )
-    holding = (
-        Consent.select(Consent.id)
-        .where((Consent.plan == plan) & (Consent.status == Consent.VALID))
-        .first()
-    )
+    """The routine's view of ``plan``: counts and flags, never content, in one query. ``today``
+    and ``now`` (naive UTC, as the database keeps times) default to the present."""
+    param = database.obj.param
+    if param not in _SQL:
+        _SQL[param] = _facts_sql(param)
+    uses = _SQL[param].count(param)
+    values = [plan.id] * uses
+    # The municipality's row is the one place the plan's id is not the parameter.
+    values[_SQL[param][:_SQL[param].index("youth_consent_age")].count(param)] = \
+        plan.municipality_id
+    (consenters, consenters_active, owners, providers_active, owner_contacts, latest_status,
+     holding, services, goals, activities, minutes, startup_minutes, evaluation_id,
+     evaluation_starts, outcome, evaluation_minutes, consent_age,
+     transfers) = database.execute_sql(_SQL[param], values).fetchone()
+    owner_contact = not plan.owner_logs_in or owner_contacts > 0
     valid = holding is not None
-    names_services = (
-        valid and ConsentService.select().where(ConsentService.consent == holding.id).exists()
-    )
-    goals = Goal.select().where(Goal.plan == plan).count()
-    activities = Activity.select().join(Goal).where(Goal.plan == plan).count()
-    minutes = (
-        Message.select(Message.meeting_id, Meeting.kind)
-        .join(Meeting, peewee.JOIN.LEFT_OUTER)
-        .where((Message.plan == plan) & (Message.kind == Message.MINUTES))
-        .tuples()
-    )
-    minutes = list(minutes)
-    minute_kinds = [kind for _, kind in minutes]
-    # The latest evaluation meeting is the one the routine's step 3.1 is about.
-    evaluation = (
-        Meeting.select(Meeting.id, Meeting.starts_at, Meeting.outcome)
-        .where((Meeting.plan == plan) & (Meeting.kind == "evaluation"))
-        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-        .first()
-    )
-    consent_age = (
-        Municipality.select(Municipality.youth_consent_age)
-        .where(Municipality.id == plan.municipality_id)
-        .scalar()
-    )
-    transfer_waiting = (
-        Transfer.select()
-        .where((Transfer.plan == plan) & (Transfer.status == Transfer.WAITING))
-        .exists()
-    )
+    names_services = valid and services > 0
+    evaluation = evaluation_id is not None
+    evaluation_starts = Meeting.starts_at.python_value(evaluation_starts)
     return PlanFacts(
         exists=True,
         status=plan.status,
@@ -140,26 +123,25 @@ def facts_for(plan, today=None, now=None):
         owner_added=owners > 0,
         consenters=consenters,
         consenters_active=consenters_active,
-        consent_sent=valid or (latest is not None and latest.status == Consent.SENT),
-        consent_ever_sent=latest is not None,
+        consent_sent=valid or latest_status == Consent.SENT,
+        consent_ever_sent=latest_status is not None,
         # A consent that holds; whether the plan is open for writing is its status's business
         # (routine.NOT_PASSIVE, NOT_CLOSED).
         consent_valid=valid,
-        consent_withdrawn=latest is not None and latest.status == Consent.WITHDRAWN,
+        consent_withdrawn=latest_status == Consent.WITHDRAWN,
         consent_names_services=names_services,
         overview_written=bool(plan.overview.strip()),
-        minutes=len(minute_kinds),
+        minutes=minutes,
         goals=goals,
         activities=activities,
-        evaluation_planned=evaluation is not None,
-        evaluation_held=evaluation is not None and evaluation.starts_at <= (now or utcnow()),
-        evaluation_minutes=evaluation is not None
-        and any(meeting_id == evaluation.id for meeting_id, _ in minutes),
-        outcome=evaluation.outcome if evaluation else None,
+        evaluation_planned=evaluation,
+        evaluation_held=evaluation and evaluation_starts <= (now or utcnow()),
+        evaluation_minutes=evaluation and evaluation_minutes > 0,
+        outcome=outcome if evaluation else None,
         service_providers_active=providers_active,
-        startup_minutes=any(k in ("startup_level2", "startup_level3") for k in minute_kinds),
+        startup_minutes=startup_minutes > 0,
         archived=plan.status == Plan.ARCHIVED,
-        transfer_waiting=transfer_waiting,
+        transfer_waiting=transfers > 0,
     )
 
 

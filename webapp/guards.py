@@ -32,6 +32,7 @@ from flask_login import current_user, login_required
 
 from webapp import policy, routine
 from webapp.audit import record_access
+from webapp.db import immediate
 from webapp.facts import facts_for
 from webapp.models import DisplayPairing, Plan, Transfer, oslo_today, pending_signature
 
@@ -39,6 +40,26 @@ from webapp.models import DisplayPairing, Plan, Transfer, oslo_today, pending_si
 def _mark(view, action):
     view.policy_action = action
     return view
+
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def _one_transaction(call, *args, **kwargs):
+    """Run a guarded view: a write (any method but GET, HEAD and OPTIONS) in one transaction,
+    so what the user did, its timeline event, its audit entry and the notifications it queues in
+    the outbox are committed together or not at all (issue 13). On SQLite the transaction takes
+    the write lock at once (``immediate``); the services' own ``immediate()`` and ``atomic()``
+    blocks inside it become savepoints."""
+    if request.method in SAFE_METHODS:
+        return call(*args, **kwargs)
+    with immediate():
+        return call(*args, **kwargs)
+
+
+def _in_one_transaction(view, action):
+    view.one_transaction = True  # tests/test_transactions.py checks every guarded view has it
+    return _mark(view, action)
 
 
 def public(view):
@@ -58,9 +79,9 @@ def requires(action):
                     abort(404)
             if not policy.can(current_user, action):
                 abort(403)
-            return view(*args, **kwargs)
+            return _one_transaction(view, *args, **kwargs)
 
-        return _mark(wrapped, action)
+        return _in_one_transaction(wrapped, action)
 
     return decorator
 
@@ -129,13 +150,16 @@ def requires_plan(action, audit="always"):
         @wraps(view)
         @login_required
         def wrapped(plan_id, *args, **kwargs):
+            return _one_transaction(guarded, plan_id, *args, **kwargs)
+
+        def guarded(plan_id, *args, **kwargs):
             plan = load_plan(plan_id, action)
             if (action != policy.PLAN_METADATA and audit == "always"
                     and request.method in ("GET", "HEAD")):
                 record_access(current_user, plan, request.endpoint, request.method)
             return view(plan, *args, **kwargs)
 
-        return _mark(wrapped, action)
+        return _in_one_transaction(wrapped, action)
 
     return decorator
 
@@ -149,6 +173,9 @@ def requires_transfer(view):
     @wraps(view)
     @login_required
     def wrapped(transfer_id, *args, **kwargs):
+        return _one_transaction(guarded, transfer_id, *args, **kwargs)
+
+    def guarded(transfer_id, *args, **kwargs):
         transfer = (
             Transfer.select(Transfer, Plan).join(Plan).where(Transfer.id == transfer_id).first()
         )
@@ -156,7 +183,7 @@ def requires_transfer(view):
             abort(404)
         return view(transfer, *args, **kwargs)
 
-    return _mark(wrapped, policy.TRANSFER_ANSWER)
+    return _in_one_transaction(wrapped, policy.TRANSFER_ANSWER)
 
 
 def load_own_signature(plan, consent_id):
@@ -192,7 +219,8 @@ def enforces(action):
     def decorator(view):
         @wraps(view)
         def wrapped(plan, *args, **kwargs):
-            blocked = routine.blocker(action, facts_for(plan))
+            facts = page_facts(plan) if request.method in SAFE_METHODS else facts_for(plan)
+            blocked = routine.blocker(action, facts)
             if blocked is not None:
                 return render_blocked(plan, blocked)
             return view(plan, *args, **kwargs)
@@ -214,16 +242,33 @@ def render_blocked(plan, blocked):
 def may(endpoint, plan):
     """True if the person may use ``endpoint`` of ``plan`` now: the policy lets them in
     (``policy.may_open``) and, for a view that enforces a routine step, the routine allows the
-    step. Pages ask this before they show a link or a button, so nobody is sent to a refusal."""
+    step. Pages ask this before they show a link or a button, so nobody is sent to a refusal.
+    Answered once per request for an endpoint and plan (the checklist and the plan menu ask
+    about the same pages), as the roles and facts it reads are."""
+    answers = g.setdefault("_may", {})
+    key = (endpoint, plan.id, plan.status)
+    if key not in answers:
+        answers[key] = _may(endpoint, plan)
+    return answers[key]
+
+
+def _may(endpoint, plan):
     if not policy.may_open(current_user, endpoint, plan):
         return False
     action = getattr(current_app.view_functions[endpoint], "routine_action", None)
     if action is None:
         return True
+    return routine.blocker(action, page_facts(plan)) is None
+
+
+def page_facts(plan):
+    """``facts_for(plan)``, read once per request: by the page's links (``may``), and on a
+    GET also by the view and its ``enforces`` (nothing is written in between). A write reads
+    them when the page is rendered, after its own writes."""
     facts = g.setdefault("_page_facts", {})
-    if plan.id not in facts:  # read when the page is rendered, after the view's own writes
+    if plan.id not in facts:
         facts[plan.id] = facts_for(plan)
-    return routine.blocker(action, facts[plan.id]) is None
+    return facts[plan.id]
 
 
 # --- The paired meeting-room display (SPEC §1) --------------------------------------------------

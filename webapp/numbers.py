@@ -16,9 +16,9 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
-def page_number(last):
-    """The ``?page=`` asked for, from 1 to ``last``: missing or not a number is the first page,
-    beyond the end the last."""
-    raw = request.args.get("page", "")
+def page_number(last, name="page"):
+    """The ``?page=`` (or ``?<name>=``) asked for, from 1 to ``last``: missing or not a number
+    is the first page, beyond the end the last."""
+    raw = request.args.get(name, "")
     page = int(raw) if raw.isascii() and raw.isdigit() else 1
     return min(max(page, 1), max(last, 1))

@@ -72,11 +72,11 @@ def content(pairing):
     (``seen``), and only a poll that sends content is an audited read. As ``display.screen``;
     an ended pairing empties the screen (``HX-Redirect`` to the pairing page)."""
     meeting, plan = pairing.meeting, pairing.meeting.plan
-    html, seen = service.fragment(plan, meeting)
+    seen = service.fingerprint(plan, meeting)
     if request.args.get("seen") == seen:
         return "", 200, {"HX-Reswap": "none"}
     guards.record_display_read(pairing)
-    return html
+    return service.fragment(plan, meeting, seen)[0]
 
 
 def _projector_answer(plan, meeting):

@@ -13,12 +13,23 @@ import hmac
 import secrets
 from datetime import timedelta
 
+import peewee
 from flask import current_app, render_template
+from flask_babel import get_locale
 
-from webapp.db import immediate
+from webapp.db import database, immediate
 from webapp.guards import display_token_hash
 from webapp.minutes.templates_text import projected
-from webapp.models import DisplayPairing, Goal, Message, oslo_today, utcnow
+from webapp.models import (
+    Activity,
+    DisplayPairing,
+    Goal,
+    Message,
+    Participant,
+    Person,
+    oslo_today,
+    utcnow,
+)
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -116,11 +127,52 @@ def _context(plan, meeting):
             "goals": [] if blank else Goal.with_activities(plan)}
 
 
-def fragment(plan, meeting):
-    """What the display shows, with a hidden field holding its fingerprint: the next poll sends
-    the fingerprint back, and an unchanged display is then answered without a swap. Returns
-    ``(html, fingerprint)``."""
-    context = _context(plan, meeting)
-    html = render_template("minutes/_display_content.html", **context)
-    seen = hashlib.sha256(html.encode()).hexdigest()[:20]
-    return render_template("minutes/_display_content.html", seen=seen, **context), seen
+_PLAN, _MEETING = -987_654_321, -987_654_322  # stand-ins for the ids in the compiled query
+_COMPILED = {}
+
+
+def _fingerprint_query(plan_id, meeting_id):
+    fn = peewee.fn
+    minutes = (Message.select(Message.id).where((Message.meeting == meeting_id)
+                                              & (Message.kind == Message.MINUTES))
+               .order_by(Message.id.desc()).limit(1))
+    activities = Activity.select(Activity.id).join(Goal).where(Goal.plan == plan_id)
+    names = (Activity.select(fn.SUM(fn.LENGTH(Person.name) * Activity.id))
+             .join(Goal).switch(Activity).join(Participant).join(Person)
+             .where(Goal.plan == plan_id))
+    return Goal.select(
+        fn.COUNT(Goal.id), fn.SUM(Goal.version), fn.SUM(Goal.id * Goal.position),
+        fn.MAX(Goal.id),
+        fn.SUM(peewee.Case(None, [(Goal.reached == True, Goal.id)], 0)),  # noqa: E712
+        minutes.select(Message.id), minutes.select(Message.version),
+        activities.select(fn.COUNT(Activity.id)), activities.select(fn.SUM(Activity.version)),
+        activities.select(fn.MAX(Activity.id)), names,
+    ).where(Goal.plan == plan_id)
+
+
+def fingerprint(plan, meeting):
+    """What the display shows, in one small query: the latest minutes' id and version, and
+    counts and sums over the goals and activities (and the responsible people's names) that
+    change whenever one is added, edited, moved, reached or deleted; with the meeting's blank
+    flag, the plan's next evaluation and the language. A poll whose ``seen`` is this is answered
+    without rendering anything (issue 13). The query is compiled once per database kind (the
+    query builder cost more than the query did)."""
+    kind = type(database.obj)
+    if kind not in _COMPILED:
+        _COMPILED[kind] = _fingerprint_query(_PLAN, _MEETING).sql()
+    sql, params = _COMPILED[kind]
+    ids = {_PLAN: plan.id, _MEETING: meeting.id}
+    values = [ids.get(p, p) if type(p) is int else p for p in params]
+    row = database.execute_sql(sql, values).fetchone()
+    state = (tuple(row), meeting.display_blank, meeting.kind, plan.next_evaluation,
+             str(get_locale()))
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:20]
+
+
+def fragment(plan, meeting, seen=None):
+    """What the display shows, with a hidden field holding its ``fingerprint`` (``seen``, when
+    the caller has it already): the next poll sends the fingerprint back, and an unchanged
+    display is then answered without a swap. Returns ``(html, fingerprint)``."""
+    seen = seen or fingerprint(plan, meeting)
+    return render_template("minutes/_display_content.html", seen=seen,
+                           **_context(plan, meeting)), seen

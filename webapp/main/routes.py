@@ -19,6 +19,7 @@ from webapp.leader.service import quiet_plans_held_by
 from webapp.messages.routes import unread_by_plan
 from webapp.models import (
     Person,
+    Plan,
     Transfer,
     pending_signatures_of,
     plans_led_by,
@@ -31,6 +32,7 @@ from webapp.safe_urls import safe_next
 bp = Blueprint("main", __name__)
 
 LED_PER_PAGE = 50
+MINE_PER_PAGE = 50  # "my plans" (``?mine=``): a long-serving stafetthaldar's list stays short
 
 
 @bp.route("/")
@@ -39,7 +41,11 @@ def home():
     """"My plans": the plans the person takes part in; leaders also see their units' plans as
     metadata, with the transfers that wait (SPEC §3.6), and the receiving leader the transfers
     waiting for their answer (metadata only). Anyone logged in may open it."""
-    mine = list(plans_of(current_user))
+    mine_query = plans_of(current_user).order_by(Plan.updated_at.desc(), Plan.id.desc())
+    mine_total = mine_query.count()
+    mine_pages = max(1, -(-mine_total // MINE_PER_PAGE))
+    mine_page = page_number(mine_pages, "mine")
+    mine = list(mine_query.paginate(mine_page, MINE_PER_PAGE)) if mine_total else []
     led, led_total = [], 0
     if current_user.is_employee:
         query = plans_led_by(current_user)
@@ -57,6 +63,10 @@ def home():
         led=led,
         page=page,
         pages=pages,
+        mine_page=mine_page,
+        mine_pages=mine_pages,
+        mine_links=_page_links("mine", mine_page, mine_pages, page=page),
+        led_links=_page_links("page", page, pages, mine=mine_page),
         names=names,
         incoming=incoming,
         transfers=Transfer.waiting_in(led),
@@ -67,6 +77,18 @@ def home():
         may_create=policy.can(current_user, policy.CREATE_PLAN),
         may_report=policy.can(current_user, policy.REPORTS),
     )
+
+
+def _page_links(name, current, last, **other):
+    """The previous and next page of one of the home page's lists, keeping the other list's
+    page (``other``; its first page is left out of the address)."""
+    kept = {key: value for key, value in other.items() if value > 1}
+
+    def link(number):
+        return url_for("main.home", **kept, **({name: number} if number > 1 else {}))
+
+    return {"prev": link(current - 1) if current > 1 else None,
+            "next": link(current + 1) if current < last else None}
 
 
 @bp.route("/language", methods=["POST"])

@@ -175,11 +175,11 @@ def display_content(plan, meeting_id):
     the display already shows (``seen``). As ``minutes.display``. Only a poll that sends
     content is an audited read (not 1,800 entries an hour for an unchanged screen)."""
     meeting = guards.plan_child_or_404(Meeting, plan, meeting_id)
-    content, seen = screen.fragment(plan, meeting)
+    seen = screen.fingerprint(plan, meeting)
     if request.args.get("seen") == seen:
         return "", 200, {"HX-Reswap": "none"}
     record_access(current_user, plan, request.endpoint, request.method)
-    return content
+    return screen.fragment(plan, meeting, seen)[0]
 
 
 @bp.route("/meetings/<int:meeting_id>/display/blank", methods=["POST"])

@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from webapp import guards, identity, nav, policy, routine
 from webapp.audit import record_access
-from webapp.facts import facts_for
 from webapp.family.service import family_page
 from webapp.fields import ConfirmForm, normalise_mobile
 from webapp.lysglimt.forms import LysglimtForm
@@ -72,7 +71,7 @@ def checklist(plan):
 
 
 def _checklist_page(plan):
-    checklist = routine.checklist(facts_for(plan))
+    checklist = routine.checklist(guards.page_facts(plan))
     links, actionable = nav.step_links(plan)
     return render_template(
         "plans/show.html",
