@@ -1,4 +1,4 @@
-"""017: an outbox message that failed ``OUTBOX_MAX_ATTEMPTS`` times is set aside (issue 13
+"""016: an outbox message that failed ``OUTBOX_MAX_ATTEMPTS`` times is set aside (issue 13
 item 8); ``webapp.models.OutboxMessage.dead_at``."""
 
 import peewee as pw
