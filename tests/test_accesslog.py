@@ -99,7 +99,9 @@ def test_what_was_read_names_the_archive_pdf_and_the_display():
     assert str(what_was_read("archive.index")) == tr("Closing and archiving", html=False)
     assert str(what_was_read("display.screen pairing=12")) == tr(
         "Minutes on the meeting-room display", html=False)
-    assert what_was_read("lysglimt.index") is OTHER
+    assert str(what_was_read("lysglimt.index")) == tr("Lysglimt", html=False)
+    assert str(what_was_read("plans.show")) == tr("The plan's front page", html=False)
+    assert what_was_read("an_area_added_later.index") is OTHER
 
 
 def test_newest_first_paginated_in_constant_queries(app, world):

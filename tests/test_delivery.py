@@ -24,7 +24,7 @@ def test_the_guardians_plan_page_is_under_30_kb_sent_with_its_css_and_js(app, wo
     sent = len(page.data)  # the compressed bytes, as sent
     assets = _assets(client.get(f"/plans/{plan.id}").text)  # the page uncompressed, to read
     assert any(a.endswith(".css") or ".css?" in a for a in assets)
-    assert any(".js?" in a for a in assets)
+    # The family's plan page loads no script (it works without); an employee's pages load htmx.
     for url in assets:
         response = client.get(url, headers=BROWSER)
         assert response.status_code == 200, url

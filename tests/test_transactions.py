@@ -34,7 +34,7 @@ def timeline_fails(monkeypatch):
 
 
 def _writes(plan):
-    return AuditEntry.select().where((AuditEntry.plan == plan.id)
+    return AuditEntry.select().where((AuditEntry.plan_id == plan.id)
                                      & (AuditEntry.action == "write")).count()
 
 
