@@ -20,7 +20,7 @@ from flask.testing import FlaskClient
 
 from tests import factories
 from tests.oidc_provider import idporten, oidc_provider  # noqa: F401 - fixtures (ID-porten)
-from webapp import create_app
+from webapp import create_app, deferred
 from webapp.db import database
 from webapp.extensions import limiter, login_manager
 from webapp.identity import make_synthetic
@@ -41,11 +41,14 @@ class IsolatedClient(FlaskClient):
     policy's per-request caches would leak into another client's requests)."""
 
     def open(self, *args, **kwargs):
-        # Buffered, as a server sends a response: read to the end and closed, so the work
-        # done after the response (``webapp.deferred``: a login code, the development outbox
-        # sender) has happened when the test reads on.
-        kwargs.setdefault("buffered", True)
-        return contextvars.Context().run(super().open, *args, **kwargs)
+        # Buffered, as a server sends a response: read to the end and closed; and the work
+        # done after the request (``webapp.deferred``: a login code, the development outbox
+        # sender) has run when the test reads on. ``buffered=False`` leaves both to the test.
+        buffered = kwargs.setdefault("buffered", True)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if buffered:
+            assert deferred.drain(), "work after the request did not finish"
+        return response
 
 
 @pytest.fixture(scope="session")

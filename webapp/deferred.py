@@ -1,21 +1,30 @@
-"""Work done after the response has been sent (``after_response``).
+"""Work done after the request, off the response's path (``after_response``).
 
 For work whose cost must not show in the response time: asking for a login code answers as
 fast for an unknown address as for a known one, because looking the address up and queuing the
-code happen after the answer has left (issue 13 item 9). The job runs in the same worker, in an
-app context with its own database connection, once the server has sent the response and closed
-it (WSGI ``close()``, which gunicorn and the development server call); a job that fails is
-logged and never touches the response.
+code happen in a worker thread, not in the request (issue 13 item 9). Jobs run one at a time,
+in the order they were submitted, in one daemon thread per process (started on first use, so
+each gunicorn worker has its own), in an app context with their own database connection; a job
+that fails is logged and never touches a response.
+
+A queue rather than WSGI ``close()``: werkzeug's development server skips ``close()`` when the
+browser has already dropped the connection, so a job hung on it was sometimes lost.
 """
 
-import functools
 import logging
+import queue
+import threading
+import time
 
-from flask import after_this_request, current_app
+from flask import current_app
 
 from webapp.db import database
 
 log = logging.getLogger(__name__)
+
+_jobs = queue.Queue()
+_worker = None
+_lock = threading.Lock()
 
 
 def _run(app, job):
@@ -30,15 +39,30 @@ def _run(app, job):
                 database.close()
 
 
-def on_close(response, job):
-    """Run ``job()`` once ``response`` has been sent (jobs run in the order they were added)."""
-    response.call_on_close(functools.partial(_run, current_app._get_current_object(), job))
-    return response
+def _work():
+    while True:
+        app, job = _jobs.get()
+        try:
+            _run(app, job)
+        finally:
+            _jobs.task_done()
 
 
 def after_response(job):
-    """Run ``job()`` after the current request's response has been sent."""
+    """Run ``job()`` in the process's worker thread, after the current request."""
+    global _worker
+    with _lock:
+        if _worker is None or not _worker.is_alive():
+            _worker = threading.Thread(target=_work, name="deferred-work", daemon=True)
+            _worker.start()
+    _jobs.put((current_app._get_current_object(), job))
 
-    @after_this_request
-    def _register(response):
-        return on_close(response, job)
+
+def drain(timeout=30):
+    """Wait until every submitted job has run (tests, and a clean shutdown); True if so."""
+    deadline = time.monotonic() + timeout
+    while _jobs.unfinished_tasks:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True

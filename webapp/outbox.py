@@ -34,7 +34,7 @@ from urllib.parse import urlparse
 from flask import current_app, request
 
 from webapp.db import immediate, is_sqlite
-from webapp.deferred import on_close
+from webapp.deferred import after_response
 from webapp.models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
@@ -254,9 +254,9 @@ def retry_dead(ids=None, now=None):
 
 def init_app(app):
     """Send due messages after each request when ``OUTBOX_SEND_AFTER_REQUEST`` is on (by
-    default only in development, never in tests): once the response has been sent, after the
-    request's own deferred work (a login code), so a page never waits for the mail server and
-    a failure never breaks it."""
+    default only in development, never in tests): in the worker thread of ``webapp.deferred``,
+    after the request's own deferred work (a login code), so a page never waits for the mail
+    server and a failure never breaks it."""
     if app.config.get("OUTBOX_SEND_AFTER_REQUEST") is None:
         app.config["OUTBOX_SEND_AFTER_REQUEST"] = (
             app.config["ENV_NAME"] == "development" and not app.config.get("TESTING")
@@ -266,4 +266,5 @@ def init_app(app):
     def _send_outbox(response):
         if not app.config["OUTBOX_SEND_AFTER_REQUEST"] or request.endpoint == "static":
             return response
-        return on_close(response, functools.partial(send_due, limit=20))
+        after_response(functools.partial(send_due, limit=20))
+        return response

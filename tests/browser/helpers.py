@@ -47,7 +47,7 @@ def link(page, msgid, exact=True, **params):
 def code_sent_after(smtp_server, address, action, timeout=30):
     """Do ``action()`` (a click that asks for a code) and return the code in the first message
     to ``address`` that arrives after it, sending the outbox until it does: the server queues a
-    login code only after its response has gone (``webapp.deferred``), so the click returns
+    login code in a worker thread after the request (``webapp.deferred``), so the click returns
     before the code exists, and an earlier code to the same address must not be taken."""
     before = len(smtp_server.to(address))
     action()
