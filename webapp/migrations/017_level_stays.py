@@ -51,7 +51,7 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
 
         class Meta:
             table_name = "level_stay"
-            indexes = [(("plan", "started_at"), False)]
+            indexes = [(("plan", "started_at", "ended_at", "level"), False)]
 
     if not fake:
         migrator.run(backfill, database)

@@ -363,7 +363,8 @@ class LevelStay(BaseModel):
 
     class Meta:
         table_name = "level_stay"
-        indexes = ((("plan", "started_at"), False),)
+        # Covering: the report reads a plan's stays in the period from the index alone.
+        indexes = ((("plan", "started_at", "ended_at", "level"), False),)
 
 
 class Transfer(BaseModel):

@@ -136,8 +136,8 @@ def days_on_levels(unit_ids, begin, end, now):
     ends when the next starts; the current one when the plan was closed or archived, or now.
     Deleted plans are not counted. The stays are clipped to the period, summed per plan and
     level, and averaged over the plans that spent any time on the level in the period. The
-    query reads only the stays of the scope's plans that overlap the period (the index on
-    ``level_stay (plan_id, started_at)``)."""
+    query reads only the stays of the scope's plans that overlap the period, from the index
+    ``level_stay (plan_id, started_at, ended_at, level)`` alone."""
     param = database.param
     units = ", ".join(param for _ in unit_ids)
     days = _days("stay_end", "stay_start")
