@@ -150,6 +150,47 @@ def test_migration_003_keeps_one_owner_of_a_plan_that_had_two(empty_db):
     empty_db.close()
 
 
+def test_migration_017_makes_the_level_stays_of_older_plans_from_their_timelines(empty_db):
+    """A plan that changed level gets a stay from its creation on level 1 and one from each
+    change, the last left open; a plan with no change has been on its level since it was
+    created; a deleted plan gets none."""
+    with _bound_to(empty_db):
+        empty_db.connect()
+        cli.router().run("002_wizard_draft")
+        run = empty_db.execute_sql
+        run("INSERT INTO municipality (id, name, number, establishment, youth_consent_age) "
+            "VALUES (1, 'M', '0001', 'direct', 15)")
+        run("INSERT INTO service_group (id, municipality_id, name, kind) VALUES (1, 1, 'G', 'k')")
+        run("INSERT INTO unit (id, group_id, municipality_id, name) VALUES (1, 1, 1, 'U')")
+        run("INSERT INTO person (id, name, is_employee, active, created_at) "
+            "VALUES (1, 'P', 1, 1, '2026-01-01')")
+        for pid, status, level in ((1, "active", 3), (2, "active", 2), (3, "deleted", 2)):
+            run("INSERT INTO plan (id, municipality_id, unit_id, owner_name, owner_national_id, "
+                "owner_birth_date, owner_is_pregnant, owner_logs_in, status, bti_level, "
+                "overview, overview_version, created_by_id, created_at, updated_at) VALUES "
+                f"({pid}, 1, 1, 'Barn', '0101091234{pid}', '2009-01-01', 0, 0, '{status}', "
+                f"{level}, '', 0, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')")
+        events = [(1, "level_changed", "level_3", "2026-02-10 00:00:00"),
+                  (1, "goal_added", "", "2026-01-20 00:00:00"),
+                  (1, "level_changed", "level_2", "2026-01-11 00:00:00"),
+                  (2, "goal_added", "", "2026-01-05 00:00:00")]
+        for plan_id, kind, detail, at in events:
+            run("INSERT INTO timeline_event (plan_id, at, kind, detail) "
+                f"VALUES ({plan_id}, '{at}', '{kind}', '{detail}')")
+        empty_db.close()
+        cli.upgrade()
+    empty_db.connect()
+    stays = empty_db.execute_sql("SELECT plan_id, level, started_at, ended_at FROM level_stay "
+                                 "ORDER BY plan_id, started_at").fetchall()
+    assert stays == [
+        (1, 1, "2026-01-01 00:00:00", "2026-01-11 00:00:00"),
+        (1, 2, "2026-01-11 00:00:00", "2026-02-10 00:00:00"),
+        (1, 3, "2026-02-10 00:00:00", None),
+        (2, 2, "2026-01-01 00:00:00", None),
+    ]
+    empty_db.close()
+
+
 def test_a_second_upgrade_is_a_no_op(empty_db):
     with _bound_to(empty_db):
         cli.upgrade()

@@ -3,7 +3,9 @@ outside the unit's own report, another municipality's administrator sees nothing
 year selector's bad input, and a constant number of queries with 10 and 2,000 plans."""
 
 import csv
+import importlib
 import io
+import random
 import re
 from datetime import datetime, timedelta
 
@@ -12,9 +14,18 @@ import pytest
 from tests import factories
 from tests.conftest import tr
 from tests.querycount import counting, queries_for
+from webapp.db import database
 from webapp.identity import make_synthetic
-from webapp.models import Membership, Plan, TimelineEvent, oslo_today, utcnow
-from webapp.reports.figures import figures_for, year_bounds
+from webapp.levels import start_stay, sync_level
+from webapp.models import LevelStay, Membership, Plan, TimelineEvent, oslo_today, utcnow
+from webapp.reports.figures import (
+    LEVELS,
+    _days,
+    _stamp,
+    days_on_levels,
+    figures_for,
+    year_bounds,
+)
 from webapp.reports.routes import csv_text
 
 THIS_YEAR = oslo_today().year
@@ -44,6 +55,13 @@ def plan(world, unit=None, status=Plan.ACTIVE, level=1, created=None, closed=Non
 
 def level_change(plan_, level, at):
     TimelineEvent.create(plan=plan_, kind="level_changed", detail=f"level_{level}", at=at)
+
+
+def stays_from_timeline():
+    """The plans' stays on each level made from their timelines, as migration 017 makes those of
+    the plans that were there before it (the data sets here write timeline events only)."""
+    LevelStay.delete().execute()
+    importlib.import_module("webapp.migrations.017_level_stays").backfill(database)
 
 
 def chief_of(town, email="mona@test.example"):
@@ -113,6 +131,7 @@ def test_average_days_on_each_level_from_the_timeline(app, world):
     level_change(moving, 2, start + timedelta(days=10))
     level_change(moving, 3, start + timedelta(days=40))
     plan(world, level=2, status=Plan.CLOSED, created=start, closed=start + timedelta(days=20))
+    stays_from_timeline()
     with app.app_context():
         days = figures_for([world.unit.id], LAST_YEAR, 6).level_days
     assert {level: (round(avg, 3), n) for level, (avg, n) in days.items()} == {
@@ -120,6 +139,7 @@ def test_average_days_on_each_level_from_the_timeline(app, world):
     # Across the year's end: the stay from 10 days before the year counts from its start.
     plan(world, unit=world.other_unit, level=1, status=Plan.CLOSED,
          created=begin - timedelta(days=10), closed=begin + timedelta(days=7))
+    stays_from_timeline()
     with app.app_context():
         clipped = figures_for([world.other_unit.id], LAST_YEAR, 6).level_days
     assert round(clipped[1][0], 3) == 7.0 and clipped[1][1] == 1
@@ -323,6 +343,7 @@ def _many_plans(world, count):
                "at": now - timedelta(days=pid % 50)} for pid in ids if pid % 3]
     for start in range(0, len(events), 500):
         TimelineEvent.insert_many(events[start:start + 500]).execute()
+    stays_from_timeline()
 
 
 def test_a_constant_number_of_queries_with_10_and_2000_plans(app, world, client, login_as):
@@ -348,3 +369,132 @@ def test_a_constant_number_of_queries_with_10_and_2000_plans(app, world, client,
     with app.app_context(), counting() as queries:
         figures_for([world.unit.id, world.other_unit.id], THIS_YEAR, 6)
     assert len(queries) == 2
+
+
+# --- The stays on each level against the timeline (issue 11, migration 017) -----------------
+
+
+def _days_from_timeline(unit_ids, begin, end, now):
+    """The average days on each level worked out of the timeline with a window query, as the
+    report did before the stays (``webapp.reports.figures`` before migration 017): the
+    reference the stays are checked against."""
+    param = database.param
+    units = ", ".join(param for _ in unit_ids)
+    days = _days("stay_end", "stay_start")
+    # Only placeholders and fixed fragments are put into the text; every value is a parameter.
+    sql = f"""
+        WITH plans AS (
+            SELECT p.id, p.bti_level, p.created_at,
+                   COALESCE(p.closed_at, p.archived_at) AS plan_end
+            FROM "plan" p
+            WHERE p.unit_id IN ({units}) AND p.status <> {param} AND p.created_at < {param}
+              AND (p.closed_at IS NULL OR p.closed_at > {param})
+              AND (p.archived_at IS NULL OR p.archived_at > {param})
+        ),
+        starts AS (
+            SELECT pl.id AS plan_id,
+                   CASE WHEN EXISTS (SELECT 1 FROM timeline_event c
+                                     WHERE c.plan_id = pl.id AND c.kind = {param})
+                        THEN 1 ELSE pl.bti_level END AS level,
+                   pl.created_at AS started, pl.plan_end, 1 AS initial
+            FROM plans pl
+            UNION ALL
+            SELECT pl.id, CAST(SUBSTR(c.detail, 7) AS INTEGER), c.at, pl.plan_end, 0
+            FROM plans pl JOIN timeline_event c ON c.plan_id = pl.id AND c.kind = {param}
+            WHERE c.detail LIKE {param} ESCAPE '\\'
+        ),
+        stays AS (
+            SELECT plan_id, level, started,
+                   COALESCE(LEAD(started) OVER (PARTITION BY plan_id
+                                                ORDER BY started, initial DESC),
+                            plan_end, {param}) AS ended
+            FROM starts
+        ),
+        clipped AS (
+            SELECT plan_id, level,
+                   CASE WHEN started < {param} THEN {param} ELSE started END AS stay_start,
+                   CASE WHEN ended > {param} THEN {param} ELSE ended END AS stay_end
+            FROM stays
+        )
+        SELECT level, SUM({days}) AS days, COUNT(DISTINCT plan_id) AS plans
+        FROM clipped
+        WHERE stay_end > stay_start
+        GROUP BY level
+    """  # noqa: S608
+    params = [*unit_ids, Plan.DELETED, _stamp(end), _stamp(begin), _stamp(begin),
+              "level_changed", "level_changed", "level\\_%", _stamp(now), _stamp(begin),
+              _stamp(begin), _stamp(end), _stamp(end)]
+    found = {level: (None, 0) for level in LEVELS}
+    for level, total_days, plans in database.execute_sql(sql, params).fetchall():
+        if level in found and plans:
+            found[level] = (float(total_days) / plans, int(plans))
+    return found
+
+
+def _generated_set(world, rng, count=80):
+    """``count`` plans over three years in both kindergartens, in every status (reopened ones
+    too), with up to four level changes each (some after closing), or none."""
+    first, _ = year_bounds(LAST_YEAR - 1)
+    now = utcnow()
+    for n in range(count):
+        created = first + timedelta(days=rng.uniform(0, 800), seconds=n)
+        if created >= now:
+            created = now - timedelta(days=rng.uniform(1, 30))
+        status = rng.choice([Plan.ACTIVE, Plan.ACTIVE, Plan.PASSIVE, Plan.DRAFT, Plan.CLOSED,
+                             Plan.ARCHIVED, Plan.DELETED, "reopened"])
+        closed = archived = None
+        if status in (Plan.CLOSED, Plan.ARCHIVED, Plan.DELETED):
+            closed = min(now, created + timedelta(days=rng.uniform(1, 400)))
+        if status in (Plan.ARCHIVED, Plan.DELETED):
+            archived = min(now, closed + timedelta(days=rng.uniform(0, 60)))
+        changes = [] if status == Plan.DELETED else sorted(
+            at for at in (created + timedelta(days=rng.uniform(0, 500), seconds=k)
+                          for k in range(rng.choice([0, 0, 1, 2, 3, 4]))) if at < now)
+        levels = [rng.randint(1, 3) for _ in changes]
+        made = Plan.create(
+            municipality=world.town, unit=rng.choice([world.unit, world.other_unit]),
+            owner_name=f"Barn {n}", owner_national_id=make_synthetic(datetime(2019, 6, 1).date()),
+            owner_birth_date=datetime(2019, 6, 1).date(), created_by=world.coordinator,
+            status=Plan.ACTIVE if status == "reopened" else status,
+            bti_level=levels[-1] if levels else rng.randint(1, 3), created_at=created,
+            closed_at=closed, archived_at=archived)
+        for at, level in zip(changes, levels, strict=True):
+            level_change(made, level, at)
+
+
+def test_the_stays_give_the_timelines_average_days_on_a_generated_data_set(app, world):
+    _generated_set(world, random.Random(11))
+    stays_from_timeline()
+    assert LevelStay.select().count() > 80
+    now = utcnow()
+    with app.app_context():
+        for year in (LAST_YEAR - 1, LAST_YEAR, THIS_YEAR):
+            begin, end = year_bounds(year)
+            for units in ([world.unit.id], [world.other_unit.id],
+                          [world.unit.id, world.other_unit.id]):
+                args = (units, begin, min(end, now), now)
+                stays, timeline = days_on_levels(*args), _days_from_timeline(*args)
+                assert {level: n for level, (_avg, n) in stays.items()} == {
+                    level: n for level, (_avg, n) in timeline.items()}, (year, units)
+                for level, (average, _n) in timeline.items():
+                    assert stays[level][0] == pytest.approx(average, abs=1e-6), (year, units)
+                assert any(n for _avg, n in stays.values())
+
+
+def test_a_level_change_starts_a_stay_with_its_timeline_event(app, world):
+    """``sync_level`` ends the current stay and starts the next at the event's time, in the
+    change's transaction; the report's figure is the timeline's."""
+    plan_ = world.plan("valid_consent", provider=world.provider)
+    start_stay(plan_.id, 1, plan_.created_at)  # as the wizard does when it makes the plan
+    assert sync_level(plan_, world.coordinator.id) is True
+    assert sync_level(plan_, world.coordinator.id) is False  # no change, no new stay
+    event = TimelineEvent.get((TimelineEvent.plan == plan_.id)
+                              & (TimelineEvent.kind == "level_changed"))
+    stays = [(s.level, s.started_at, s.ended_at)
+             for s in LevelStay.select().where(LevelStay.plan == plan_.id).order_by(LevelStay.id)]
+    assert stays == [(1, Plan.get_by_id(plan_.id).created_at, event.at), (2, event.at, None)]
+    now = utcnow() + timedelta(days=3)
+    begin, _end = year_bounds(THIS_YEAR)
+    args = ([world.unit.id], begin, now, now)
+    assert days_on_levels(*args) == _days_from_timeline(*args)
+    assert days_on_levels(*args)[2][1] == 1

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from webapp.audit import add_event
 from webapp.db import database
 from webapp.identity import make_synthetic
+from webapp.levels import start_stay
 from webapp.models import (
     Activity,
     Consent,
@@ -240,6 +241,7 @@ def _plan(town, units, staff, index, child, born, unit_name, holder, guardians, 
         unit=units[unit_name], status=Participant.ACTIVE, activated_at=utcnow(),
     )
     add_event(plan, "plan_created", holder)
+    start_stay(plan.id, level, plan.created_at)  # a demo plan has been on its level all along
     family = []
     for number, name in enumerate(guardians):
         local = name.lower().replace(" ", ".")

@@ -8,7 +8,8 @@ logged in: an invitation alone, or a consent that no longer names the service, d
 the level. The rule is applied (``sync_level``) when a consent becomes valid, when a
 participant logs in for the first time, and when the minutes of a start-up meeting on level 2 or
 3 are saved; the meeting's kind chooses its minutes template, the services decide the level.
-A change is a ``level_changed`` event on the timeline.
+A change is a ``level_changed`` event on the timeline, and starts a ``LevelStay`` (the reports
+sum the stays: ``webapp.reports.figures.days_on_levels``).
 """
 
 from datetime import date
@@ -16,7 +17,8 @@ from datetime import date
 import peewee
 
 from webapp.audit import add_event
-from webapp.models import Participant, Plan, utcnow
+from webapp.db import immediate
+from webapp.models import LevelStay, Participant, Plan, utcnow
 
 EMPLOYEE_ROLES = (Participant.STAFETTHALDAR, Participant.SERVICE_PROVIDER)
 
@@ -41,12 +43,24 @@ def sync_level(plan, actor, today=None):
     """Put ``plan`` on the level its services give; a change is on the timeline. True when the
     level changed (a conditional UPDATE: two requests do not record one change twice)."""
     level = level_for(plan, today)
-    changed = (
-        Plan.update(bti_level=level, updated_at=utcnow())
-        .where((Plan.id == plan.id) & (Plan.bti_level != level))
-        .execute()
-    )
-    if changed:
-        plan.bti_level = level
-        add_event(plan.id, "level_changed", actor, f"level_{level}")
+    with immediate():
+        changed = (
+            Plan.update(bti_level=level, updated_at=utcnow())
+            .where((Plan.id == plan.id) & (Plan.bti_level != level))
+            .execute()
+        )
+        if changed:
+            plan.bti_level = level
+            event = add_event(plan.id, "level_changed", actor, f"level_{level}")
+            start_stay(plan.id, level, event.at)
     return bool(changed)
+
+
+def start_stay(plan_id, level, at):
+    """The plan is on ``level`` from ``at``: its current stay ends there and a new one starts
+    (two statements; the caller's transaction holds them with the change). A new plan's first
+    stay is ``start_stay(plan.id, 1, plan.created_at)``."""
+    with immediate():
+        LevelStay.update(ended_at=at).where(
+            (LevelStay.plan == plan_id) & LevelStay.ended_at.is_null()).execute()
+        LevelStay.create(plan=plan_id, level=level, started_at=at)

@@ -24,6 +24,7 @@ from webapp.models import (
     AuthSession,
     Consent,
     Goal,
+    LevelStay,
     Lysglimt,
     Meeting,
     Message,
@@ -179,6 +180,7 @@ def delete_plan(plan, actor):
         PlanVisit.delete().where(PlanVisit.plan == plan).execute()
         NotificationThrottle.delete().where(NotificationThrottle.plan == plan).execute()
         TimelineEvent.delete().where(TimelineEvent.plan == plan).execute()
+        LevelStay.delete().where(LevelStay.plan == plan).execute()
         Participant.delete().where(Participant.plan == plan).execute()
         PlanArchive.update(file_deleted_at=now, file_name="").where(
             PlanArchive.plan == plan).execute()

@@ -20,6 +20,7 @@ from webapp.models.plan import (
     ConsentService,
     Goal,
     Handover,
+    LevelStay,
     Meeting,
     MeetingInvite,
     Message,
@@ -78,6 +79,7 @@ MODELS = [
     PlanVisit,
     AuditChain,
     AuditCheckpoint,
+    LevelStay,
 ]
 
 __all__ = [m.__name__ for m in MODELS] + [

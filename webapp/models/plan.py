@@ -347,6 +347,26 @@ class TimelineEvent(BaseModel):
         indexes = ((("plan", "kind"), False), (("plan", "at"), False))
 
 
+class LevelStay(BaseModel):
+    """A plan's stay on one BTI level, for the reports' average days on each level (SPEC §3.9):
+    opened at level 1 when the plan is made and at each level change (``webapp.levels``), in
+    the change's transaction; ``ended_at`` is the next stay's start, NULL while current. The
+    current stay of a closed or archived plan ends with the plan (``closed_at``, then
+    ``archived_at``, read by the report), so reopening a plan needs nothing here. Removed with
+    the timeline when the plan is deleted. Migration 017 made the stays of older plans from
+    their timelines."""
+
+    plan = peewee.ForeignKeyField(Plan, backref="level_stays", on_delete="CASCADE")
+    level = peewee.SmallIntegerField()
+    started_at = peewee.DateTimeField()
+    ended_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "level_stay"
+        # Covering: the report reads a plan's stays in the period from the index alone.
+        indexes = ((("plan", "started_at", "ended_at", "level"), False),)
+
+
 class Transfer(BaseModel):
     """The log moved to a new unit (SPEC §3.6: kindergarten → school): proposed by the
     stafetthaldar or the plan's unit leader, accepted or declined by the receiving unit's

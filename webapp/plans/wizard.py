@@ -15,6 +15,7 @@ from webapp import identity, policy, routine
 from webapp.audit import add_event
 from webapp.db import database, immediate, is_sqlite
 from webapp.facts import facts_for_answers
+from webapp.levels import start_stay
 from webapp.models import (
     Membership,
     Participant,
@@ -248,6 +249,7 @@ def create_plan(draft):
         )
         add_event(plan, "family_informed", creator.id)
         add_event(plan, "plan_created", creator.id)
+        start_stay(plan.id, plan.bti_level, plan.created_at)
         Participant.create(
             plan=plan, person=holder_id or creator.id, role=Participant.STAFETTHALDAR,
             unit=unit, status=Participant.ACTIVE, activated_at=utcnow(),

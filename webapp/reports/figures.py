@@ -131,59 +131,37 @@ def days_on_levels(unit_ids, begin, end, now):
     """``{level: (average days, plans)}``: how long, on average, a plan that was on a BTI level
     during [``begin``, ``end``) spent on it within that period (one query).
 
-    The level's history is on the timeline: a plan starts on level 1 when it is created
-    (``webapp.levels``), and each ``level_changed`` event (detail ``level_N``) starts a stay on
-    level N; a stay ends at the next change, or when the plan was closed or archived, or now.
-    A plan with no change on its timeline has been on its present level since it was created
-    (plans made before levels were recorded). Deleted plans have no timeline left and are not
-    counted. The stays are clipped to the period, summed per plan and level, and averaged over
-    the plans that spent any time on the level in the period."""
+    The level's history is in the plan's stays (``LevelStay``, written with each change by
+    ``webapp.levels``; migration 017 made those of older plans from their timelines): a stay
+    ends when the next starts; the current one when the plan was closed or archived, or now.
+    Deleted plans are not counted. The stays are clipped to the period, summed per plan and
+    level, and averaged over the plans that spent any time on the level in the period. The
+    query reads only the stays of the scope's plans that overlap the period, from the index
+    ``level_stay (plan_id, started_at, ended_at, level)`` alone."""
     param = database.param
     units = ", ".join(param for _ in unit_ids)
     days = _days("stay_end", "stay_start")
+    ended = f"COALESCE(s.ended_at, p.closed_at, p.archived_at, {param})"
     # Only placeholders and fixed fragments are put into the text; every value is a parameter.
     sql = f"""
-        WITH plans AS (
-            SELECT p.id, p.bti_level, p.created_at,
-                   COALESCE(p.closed_at, p.archived_at) AS plan_end
-            FROM "plan" p
+        SELECT level, SUM({days}) AS days, COUNT(DISTINCT plan_id) AS plans
+        FROM (
+            SELECT s.plan_id, s.level,
+                   CASE WHEN s.started_at < {param} THEN {param} ELSE s.started_at END
+                       AS stay_start,
+                   CASE WHEN {ended} > {param} THEN {param} ELSE {ended} END AS stay_end
+            FROM "plan" p JOIN level_stay s ON s.plan_id = p.id
             WHERE p.unit_id IN ({units}) AND p.status <> {param} AND p.created_at < {param}
               AND (p.closed_at IS NULL OR p.closed_at > {param})
               AND (p.archived_at IS NULL OR p.archived_at > {param})
-        ),
-        starts AS (
-            SELECT pl.id AS plan_id,
-                   CASE WHEN EXISTS (SELECT 1 FROM timeline_event c
-                                     WHERE c.plan_id = pl.id AND c.kind = {param})
-                        THEN 1 ELSE pl.bti_level END AS level,
-                   pl.created_at AS started, pl.plan_end, 1 AS initial
-            FROM plans pl
-            UNION ALL
-            SELECT pl.id, CAST(SUBSTR(c.detail, 7) AS INTEGER), c.at, pl.plan_end, 0
-            FROM plans pl JOIN timeline_event c ON c.plan_id = pl.id AND c.kind = {param}
-            WHERE c.detail LIKE {param} ESCAPE '\\'
-        ),
-        stays AS (
-            SELECT plan_id, level, started,
-                   COALESCE(LEAD(started) OVER (PARTITION BY plan_id
-                                                ORDER BY started, initial DESC),
-                            plan_end, {param}) AS ended
-            FROM starts
-        ),
-        clipped AS (
-            SELECT plan_id, level,
-                   CASE WHEN started < {param} THEN {param} ELSE started END AS stay_start,
-                   CASE WHEN ended > {param} THEN {param} ELSE ended END AS stay_end
-            FROM stays
-        )
-        SELECT level, SUM({days}) AS days, COUNT(DISTINCT plan_id) AS plans
-        FROM clipped
+              AND s.started_at < {param} AND (s.ended_at IS NULL OR s.ended_at > {param})
+        ) clipped
         WHERE stay_end > stay_start
         GROUP BY level
     """  # noqa: S608
-    params = [*unit_ids, Plan.DELETED, _stamp(end), _stamp(begin), _stamp(begin),
-              "level_changed", "level_changed", "level\\_%", _stamp(now), _stamp(begin),
-              _stamp(begin), _stamp(end), _stamp(end)]
+    begin, end, now = _stamp(begin), _stamp(end), _stamp(now)
+    params = [begin, begin, now, end, end, now, *unit_ids, Plan.DELETED, end, begin, begin,
+              end, begin]
     found = {level: (None, 0) for level in LEVELS}
     for level, total_days, plans in database.execute_sql(sql, params).fetchall():
         if level in found and plans:
