@@ -146,24 +146,28 @@ def new_unit(group_id):
         422 if form.errors else 200
 
 
+def _invited(form, role, **place):
+    """Invite the form's person with ``role`` in ``place`` (a unit or a group); True if done,
+    otherwise the refusal is on the form's e-mail field and nothing is written."""
+    with database.atomic():
+        try:
+            service.invite(current_user, form.email.data, form.name.data, role, **place)
+        except service.AddressTaken:
+            form.email.errors.append(_address_taken())
+        except service.Deactivated:
+            form.email.errors.append(_deactivated())
+    return not form.errors
+
+
 @bp.route("/groups/<int:group_id>/administrators/new", methods=["GET", "POST"])
 @MUNICIPALITY
 def new_group_admin(group_id):
     group = _group(group_id)
     form = GroupAdminForm()
-    if form.validate_on_submit():
-        with database.atomic():
-            try:
-                service.invite(current_user, form.email.data, form.name.data,
-                               Membership.GROUP_ADMIN, group=group)
-            except service.AddressTaken:
-                form.email.errors.append(_address_taken())
-            except service.Deactivated:
-                form.email.errors.append(_deactivated())
-        if not form.errors:
-            flash(_("The group administrator is appointed. A new employee gets an e-mail with "
-                    "a link to choose a password."))
-            return redirect(url_for("admin.group", group_id=group.id))
+    if form.validate_on_submit() and _invited(form, Membership.GROUP_ADMIN, group=group):
+        flash(_("The group administrator is appointed. A new employee gets an e-mail with "
+                "a link to choose a password."))
+        return redirect(url_for("admin.group", group_id=group.id))
     return render_template("admin/group_admin_form.html", form=form, group=group), \
         422 if form.errors else 200
 
@@ -238,19 +242,10 @@ def invite(unit_id):
     unit = _unit(unit_id)
     form = InviteForm()
     form.set_roles(policy.grantable_roles(current_user, unit))
-    if form.validate_on_submit():
-        with database.atomic():
-            try:
-                service.invite(current_user, form.email.data, form.name.data, form.role.data,
-                               unit=unit)
-            except service.AddressTaken:
-                form.email.errors.append(_address_taken())
-            except service.Deactivated:
-                form.email.errors.append(_deactivated())
-        if not form.errors:
-            flash(_("The employee is added. A new employee gets an e-mail with a link to "
-                    "choose a password."))
-            return redirect(url_for("admin.unit", unit_id=unit.id))
+    if form.validate_on_submit() and _invited(form, form.role.data, unit=unit):
+        flash(_("The employee is added. A new employee gets an e-mail with a link to "
+                "choose a password."))
+        return redirect(url_for("admin.unit", unit_id=unit.id))
     return render_template("admin/invite.html", form=form, unit=unit), \
         422 if form.errors else 200
 
