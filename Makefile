@@ -9,7 +9,7 @@ PG_DB = $(lastword $(subst /, ,$(PG_URL)))
 export ALLOW_SYNTHETIC_IDS ?= 1
 
 .PHONY: run test test-fast install install-dev translations compile-translations lint \
-        postgres chromium oidc clean
+        postgres chromium oidc bench-tools clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required"; exit 1; }
@@ -63,6 +63,13 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
+## Debian's wrk, the load generator of bench/throughput.py and the other gunicorn benches.
+bench-tools:
+	@command -v wrk >/dev/null || { \
+	  echo "Installing Debian's wrk"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
 ## The local OpenID provider that stands in for ID-porten in the tests (oidc/, oidc-provider
 ## pinned in oidc/package-lock.json); needs Node.js 20 and npm.
 oidc/node_modules/.package-lock.json: oidc/package-lock.json
@@ -74,13 +81,25 @@ oidc: oidc/node_modules/.package-lock.json
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
-## make test: the whole suite on SQLite, then on PostgreSQL (the browser tests may not skip).
+## make test: the whole suite on SQLite and on PostgreSQL (the browser tests may not skip), the
+## two halves at the same time, each on TEST_WORKERS pytest-xdist processes: one process per
+## core leaves the cores idle while tests wait for the browser or the database. On PostgreSQL
+## each worker has a database of its own, $(PG_DB)_gw0, _gw1 ..., made by tests/conftest.py if
+## missing. Each half writes its own log, printed when both are done; either failing fails.
+TEST_WORKERS ?= 2
 test: export BROWSER_TESTS_REQUIRED = 1
 test: install-dev compile-translations chromium postgres oidc lint
-	@echo "=== Test suite on SQLite ==="
-	$(BIN)/python -m pytest -q -p no:cacheprovider
-	@echo "=== Test suite on PostgreSQL ==="
-	TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -p no:cacheprovider
+	@echo "=== Test suite on SQLite and on PostgreSQL, at the same time ==="
+	@logs=$$(mktemp -d); \
+	  $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) \
+	    > $$logs/sqlite.log 2>&1 & sqlite=$$!; \
+	  TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q -p no:cacheprovider \
+	    -n $(TEST_WORKERS) > $$logs/postgresql.log 2>&1; postgresql=$$?; \
+	  wait $$sqlite; sqlite=$$?; \
+	  echo "=== Test suite on SQLite (exit $$sqlite) ==="; cat $$logs/sqlite.log; \
+	  echo "=== Test suite on PostgreSQL (exit $$postgresql) ==="; cat $$logs/postgresql.log; \
+	  rm -rf $$logs; \
+	  [ $$sqlite = 0 ] && [ $$postgresql = 0 ]
 
 ## make test-fast: SQLite only, without the browser tests.
 test-fast: install-dev compile-translations

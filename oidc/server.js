@@ -11,6 +11,10 @@
 //   OIDC_REDIRECT_URIS   space-separated redirect URIs of the client
 //   OIDC_POST_LOGOUT_URIS space-separated post-logout redirect URIs
 //   OIDC_USERS           JSON list of {"id", "name", "pid"}: the test users offered at login
+//   OIDC_JWT_CLIENT_JWKS a JSON JWK Set: adds a second client, "<OIDC_CLIENT_ID>-jwt", that
+//                        authenticates at the token endpoint with private_key_jwt (a JWT signed
+//                        with the private key of one of these public keys), as ID-porten
+//                        clients may
 //   OIDC_TEST_SWITCHES   "1" adds POST /test/next-id-token?change=nonce|signature, which
 //                        changes the next id_token the token endpoint returns (the tests' way to
 //                        produce a wrong nonce, re-signed with the provider's key, and a tampered
@@ -56,18 +60,31 @@ async function main() {
   const actualPort = server.address().port;
   const issuer = env.OIDC_ISSUER || `http://127.0.0.1:${actualPort}`;
 
+  const client = {
+    client_id: env.OIDC_CLIENT_ID || 'stafettlogg',
+    client_secret: env.OIDC_CLIENT_SECRET || 'development-only-secret',
+    client_name: 'Stafettlogg',
+    redirect_uris: words(env.OIDC_REDIRECT_URIS),
+    post_logout_redirect_uris: words(env.OIDC_POST_LOGOUT_URIS),
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    require_auth_time: true,
+  };
+  const clients = [client];
+  if (env.OIDC_JWT_CLIENT_JWKS) {
+    const { client_secret: _unused, ...rest } = client;
+    clients.push({
+      ...rest,
+      client_id: `${client.client_id}-jwt`,
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'RS256',
+      jwks: JSON.parse(env.OIDC_JWT_CLIENT_JWKS),
+    });
+  }
+
   const provider = new Provider(issuer, {
-    clients: [{
-      client_id: env.OIDC_CLIENT_ID || 'stafettlogg',
-      client_secret: env.OIDC_CLIENT_SECRET || 'development-only-secret',
-      client_name: 'Stafettlogg',
-      redirect_uris: words(env.OIDC_REDIRECT_URIS),
-      post_logout_redirect_uris: words(env.OIDC_POST_LOGOUT_URIS),
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_basic',
-      require_auth_time: true,
-    }],
+    clients,
     jwks: { keys: [signingJwk] },
     acrValues: LEVELS,
     claims: { openid: ['sub', 'pid', 'amr'], profile: ['name'], acr: null, auth_time: null },

@@ -14,25 +14,58 @@ from email import message_from_bytes
 from email import policy as email_policy
 from html import escape
 from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import pytest
+from argon2 import profiles
 from flask.testing import FlaskClient
 
 from tests import factories
 from tests.oidc_provider import idporten, oidc_provider  # noqa: F401 - fixtures (ID-porten)
-from webapp import create_app, deferred
+from webapp import create_app, deferred, passwords
 from webapp.db import database
 from webapp.extensions import limiter, login_manager
 from webapp.identity import make_synthetic
 from webapp.models import MODELS, AuthSession, Message, Participant
 
+# Real argon2id at argon2-cffi's cheapest parameters, its profile for tests: the default costs a
+# quarter of a CPU-second for each of the suite's many logins (passwords.use_parameters).
+passwords.use_parameters(profiles.CHEAPEST)
+# PostgreSQL: a commit does not wait for the WAL to reach the disk (a per-session setting that
+# libpq passes on; nothing in a test outlives a crash of the server). The factories commit row
+# by row, and the wait was a third of the PostgreSQL run.
+os.environ["PGOPTIONS"] = f"{os.environ.get('PGOPTIONS', '')} -c synchronous_commit=off".strip()
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
+    """SQLite in this session's temporary folder, or ``TEST_DATABASE_URL``; under pytest-xdist
+    each worker has a PostgreSQL database of its own, ``<name>_gw0``, made if missing."""
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        return url
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    if not url:
+        return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _database_of_worker(url, worker) if worker else url
+
+
+def _database_of_worker(url, worker):
+    """``url`` with the database ``<name>_<worker>``, created (on the same server, through the
+    database ``url`` names) if it does not exist yet."""
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlsplit(url)
+    name = f"{unquote(parts.path.lstrip('/'))}_{worker}"
+    connection = psycopg2.connect(url)
+    try:
+        connection.autocommit = True  # CREATE DATABASE cannot run in a transaction
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,))
+            if cursor.fetchone() is None:
+                cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        connection.close()
+    return urlunsplit(parts._replace(path="/" + quote(name)))
 
 
 class IsolatedClient(FlaskClient):
@@ -52,7 +85,7 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
+def app(database_url, tmp_path_factory):
     app = create_app(
         {
             "TESTING": True,
@@ -70,17 +103,24 @@ def app(database_url):
         ) else database.drop_tables(MODELS, safe=True)
         database.create_tables(MODELS)
         database.close()
+    # Uploaded scans and archived PDFs in this session's own folder, not the checkout's
+    # instance/: neither a developer's files nor another test process's are touched.
+    app.instance_path = str(tmp_path_factory.mktemp("instance"))
     app.test_client_class = IsolatedClient
     return app
 
 
 def _clear_tables():
-    if database_url_is_sqlite():
+    """Empty every table, and on PostgreSQL start every used sequence at 1 again (as SQLite's
+    ids do once a table is empty). DELETE, not TRUNCATE: the tables hold a few rows, and
+    TRUNCATE's new files for 35 tables and their indexes cost a second a test here."""
+    with database.atomic():
         for model in reversed(MODELS):
             model.delete().execute()
-    else:
-        names = ", ".join(model._meta.table_name for model in MODELS)
-        database.execute_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    if not database_url_is_sqlite():
+        database.execute_sql(
+            "SELECT setval(quote_ident(schemaname) || '.' || quote_ident(sequencename), 1, false)"
+            " FROM pg_sequences WHERE last_value IS NOT NULL")
 
 
 def database_url_is_sqlite():

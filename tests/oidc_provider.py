@@ -12,6 +12,9 @@ the token endpoint, the JWKS and the end-session endpoint. No part of the protoc
 - ``provider.change_next_id_token("nonce" | "signature")``: the provider's test switch; the next
   id_token from its token endpoint carries a wrong nonce (re-signed with the provider's key) or
   a changed claim under the old signature (a tampered id_token).
+- A second client, ``provider.jwt_client_id``, authenticates with ``private_key_jwt``: its
+  private key is the PEM file ``provider.private_key`` (key id ``provider.key_id``), made for the
+  test session; the provider knows only the public key.
 """
 
 import json
@@ -26,6 +29,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
+from joserfc.jwk import RSAKey
 from werkzeug.serving import make_server
 
 from webapp.identity import make_synthetic
@@ -42,11 +46,17 @@ USERS = {
 }
 
 
+KEY_ID = "stafettlogg-test-key"
+
+
 class Provider:
-    def __init__(self, issuer, base, secret):
+    def __init__(self, issuer, base, secret, private_key):
         self.issuer = issuer
         self.base = base
         self.secret = secret
+        self.jwt_client_id = f"{CLIENT_ID}-jwt"
+        self.private_key = private_key
+        self.key_id = KEY_ID
 
     def authorize(self, url, user="guardian", acr=HIGH, cancel=False):
         """Open the authorization ``url`` at the provider, pick ``user`` and level ``acr`` (or
@@ -85,9 +95,20 @@ def _install():
                    check=True, timeout=600)
 
 
+def client_key(folder):
+    """A fresh RSA key for the private_key_jwt client: the private key as a PEM file (what
+    ``IDPORTEN_PRIVATE_KEY`` names) and the public key as a JWK Set (what is registered)."""
+    key = RSAKey.generate_key(2048)
+    path = folder / "client-key.pem"
+    path.write_bytes(key.as_pem(private=True))
+    public = key.as_dict(private=False)
+    return str(path), {"keys": [{**public, "kid": KEY_ID, "alg": "RS256", "use": "sig"}]}
+
+
 @pytest.fixture(scope="session")
-def oidc_provider(app):
+def oidc_provider(app, tmp_path_factory):
     _install()
+    private_key, public_jwks = client_key(tmp_path_factory.mktemp("oidc-client"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="idporten-app", daemon=True)
     thread.start()
@@ -102,6 +123,7 @@ def oidc_provider(app):
         "OIDC_POST_LOGOUT_URIS": f"{base}/login",
         "OIDC_USERS": json.dumps([{"id": key, **user} for key, user in USERS.items()]),
         "OIDC_TEST_SWITCHES": "1",
+        "OIDC_JWT_CLIENT_JWKS": json.dumps(public_jwks),
         "NODE_NO_WARNINGS": "1",
     }
     process = subprocess.Popen(
@@ -112,7 +134,7 @@ def oidc_provider(app):
         line = process.stdout.readline().strip()
         if not line.startswith("listening "):
             pytest.fail(f"the local OpenID provider did not start: {line!r}")
-        yield Provider(line.split(" ", 1)[1], base, secret)
+        yield Provider(line.split(" ", 1)[1], base, secret, private_key)
     finally:
         process.terminate()
         try:

@@ -6,7 +6,8 @@ from datetime import date
 
 from tests.conftest import sign_in, tr
 from tests.querycount import queries_for
-from webapp.models import Activity, Goal, Participant, Plan, TimelineEvent
+from webapp.audit import READ
+from webapp.models import Activity, AuditEntry, Goal, Participant, Plan, TimelineEvent
 from webapp.plainlang import goal_hints, readability
 
 
@@ -108,6 +109,21 @@ def test_two_editors_of_the_overview_get_a_conflict_not_an_overwrite(world, logi
     assert "Min tekst frå før." in stale.text and "Første tekst." in stale.text
     assert Plan.get_by_id(plan.id).overview == "Første tekst."
     assert 'name="version" type="hidden" value="1"' in stale.text  # saving again is possible
+
+
+def test_the_saved_text_a_conflict_shows_is_an_audited_read(world, login_as):
+    """The 409 page shows what someone else saved: the family's access log must list it."""
+    plan = world.plan("valid_consent")
+    client = login_as(world.coordinator)
+    url = f"/plans/{plan.id}/overview/edit"
+    client.post(url, data={"overview": "Første tekst.", "version": "0"})
+    reads = AuditEntry.select().where((AuditEntry.plan_id == plan.id)
+                                      & (AuditEntry.action == READ))
+    before = reads.count()
+    assert client.post(url, data={"overview": "Min tekst.", "version": "0"}).status_code == 409
+    entry = reads.order_by(AuditEntry.seq.desc()).first()
+    assert reads.count() == before + 1
+    assert (entry.actor_id, entry.section) == (world.coordinator.id, "overview.edit")
 
 
 def test_empty_overview_is_explained(world, login_as):

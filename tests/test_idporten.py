@@ -13,11 +13,11 @@ import pytest
 import requests
 
 from tests.conftest import tr
-from tests.oidc_provider import HIGH, SUBSTANTIAL, USERS, path_of
+from tests.oidc_provider import CLIENT_ID, HIGH, SUBSTANTIAL, USERS, client_key, path_of
 from webapp.consent import service as consent_service
 from webapp.idporten import routes as idporten_routes
 from webapp.idporten import service
-from webapp.models import AuthSession, Person, Signature, utcnow
+from webapp.models import AuditEntry, AuthSession, Person, Signature, TimelineEvent, utcnow
 
 
 def _register(person, user="guardian"):
@@ -64,6 +64,30 @@ def test_login_with_pkce_state_nonce_and_the_level(client, world, idporten):
     assert client.get(f"/plans/{plan.id}").status_code == 200
     # The number itself is stored nowhere: only the keyed hash.
     assert USERS["guardian"]["pid"] not in str(list(Person.select().tuples()))
+
+
+def test_login_with_a_client_that_authenticates_by_private_key_jwt(client, world, app,
+                                                                   idporten, tmp_path):
+    """ID-porten clients may authenticate with a signed JWT instead of a secret
+    (``IDPORTEN_PRIVATE_KEY``): the provider knows only the public key. With another key the
+    token endpoint refuses the client, and nobody is logged in."""
+    guardian = _register(world.plan("valid_consent").guardians[0])
+    app.config.update(IDPORTEN_CLIENT_ID=idporten.jwt_client_id, IDPORTEN_CLIENT_SECRET="",
+                      IDPORTEN_PRIVATE_KEY=idporten.private_key,
+                      IDPORTEN_PRIVATE_KEY_ID=idporten.key_id)
+    try:
+        assert _login(client, idporten).status_code == 302
+        assert _session_row(guardian).method == "idporten"
+        client.post("/logout")
+        AuthSession.delete().execute()
+        other_key, _public = client_key(tmp_path)
+        app.config.update(IDPORTEN_PRIVATE_KEY=other_key)
+        refused = _login(client, idporten)
+        assert refused.status_code >= 400
+        assert AuthSession.select().count() == 0
+    finally:
+        app.config.update(IDPORTEN_CLIENT_ID=CLIENT_ID, IDPORTEN_CLIENT_SECRET=idporten.secret,
+                          IDPORTEN_PRIVATE_KEY=None, IDPORTEN_PRIVATE_KEY_ID=None)
 
 
 def test_ui_locales_follows_nynorsk(client, idporten):
@@ -212,6 +236,9 @@ def test_signing_with_a_fresh_authentication_records_and_seals_it(client, world,
     assert (signature.decision, signature.method) == (Signature.SIGNED, "idporten")
     assert (signature.acr, signature.amr) == (HIGH, "TestID")
     assert signature.authenticated_at == _session_row(guardian).auth_time
+    # The consent page says how: with ID-porten, and at which level.
+    page = client.get(f"/plans/{plan.id}/consent")
+    assert tr("signed with ID-porten, security level high") in page.text
     consent = signature.consent
     authentication = {"acr": HIGH, "amr": "TestID",
                       "authenticated_at": signature.authenticated_at}
@@ -291,6 +318,15 @@ def test_the_stafetthaldar_registers_an_identity_number(client, world, login_as,
     number = USERS["guardian"]["pid"]
     assert client.post(url, data={"national_id": number}).status_code == 302
     assert Person.get_by_id(plan.guardians[0].id).pid_hash == service.pid_hash(number)
+    # On the timeline and in the audit trail, by the stafetthaldar; the number in neither.
+    event = TimelineEvent.get((TimelineEvent.plan == plan)
+                              & (TimelineEvent.kind == "identity_number_registered"))
+    assert (event.actor_id, event.detail) == (world.coordinator.id, "guardian")
+    entry = AuditEntry.select().where(AuditEntry.plan_id == plan.id).order_by(
+        AuditEntry.seq.desc()).first()
+    assert (entry.actor_id, entry.action, entry.section) == (
+        world.coordinator.id, "write", "identity_number_registered")
+    assert number not in repr(event.__data__) and number not in repr(entry.__data__)
     other = plan.guardians[1].participations.get()
     taken = client.post(f"/plans/{plan.id}/participants/{other.id}/identity-number",
                         data={"national_id": number})

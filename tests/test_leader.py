@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests import factories
-from tests.conftest import tr
+from tests.conftest import sign_in, tr
 from tests.querycount import queries_for
 from webapp.audit import add_event
 from webapp.identity import make_synthetic
@@ -340,6 +340,25 @@ def test_a_unit_employee_is_appointed_only_when_the_consent_names_the_unit(world
     assert (row.role, row.status, row.unit_id) == ("stafetthaldar", "active", world.unit.id)
 
 
+@pytest.mark.parametrize("state", ["withdrawn", "consenters_active"])
+def test_a_log_without_a_valid_consent_gets_a_unit_employee_to_finish_it(app, world, login_as,
+                                                                        state):
+    """A passive log after a withdrawal (or one still waiting for its consent) whose
+    stafetthaldar has left is not stuck: the leader appoints one of the unit's employees, who
+    can then close and archive it (or get the consent); a service is still not offered."""
+    plan = world.plan(state, owner_name="Ada Eple")
+    Person.update(active=False).where(Person.id == world.coordinator.id).execute()
+    client = login_as(world.leader)
+    page = client.get(f"/leader/plans/{plan.id}/appoint").text
+    assert world.employee.name in page and world.provider.name not in page
+    assert _appoint(client, plan, world.provider).status_code == 422
+    assert _appoint(client, plan, world.employee).status_code == 302
+    assert _holder(plan) == world.employee.id
+    if state == "withdrawn":
+        new_holder = sign_in(app.test_client(), world.employee)
+        assert new_holder.get(f"/plans/{plan.id}/close").status_code == 200
+
+
 @pytest.mark.parametrize("bad", ["", "abc", "999999", "-1", "99999999999999999999999"])
 def test_appointing_someone_not_offered_is_refused_on_the_form(world, login_as, bad):
     plan = world.plan(owner_name="Ada Eple", provider=world.provider)
@@ -457,6 +476,26 @@ def test_asking_for_an_overdue_evaluation_is_content_free_and_throttled(world, l
     assert "Ada" not in message.body and "Eple" not in message.body
     assert tr("The stafetthaldar was asked a short while ago. Try again later.") in client.get(
         "/leader/review").text
+
+
+def test_the_review_repeats_its_forms_without_repeating_an_id(app, world, login_as):
+    """One "ask for the evaluation" form a row and one "review done" form a unit: ids stay
+    unique (WCAG 4.1.1), and the CSRF field each form carries is accepted."""
+    for name in ("Ada Eple", "Bo Eple"):
+        plan = world.plan(owner_name=name)
+        Plan.update(next_evaluation=TODAY - timedelta(days=3)).where(Plan.id == plan.id).execute()
+    client = login_as(world.leader)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        page = client.get("/leader/review").text
+        ids = re.findall(r'\bid="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        asked = client.post(f"/leader/plans/{plan.id}/ask-evaluation",
+                            data={"csrf_token": token})
+        assert asked.status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
 
 
 def test_an_evaluation_not_yet_due_is_not_asked_for(world, login_as):

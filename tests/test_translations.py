@@ -96,3 +96,23 @@ def test_compiled_catalogues_exist():
         assert os.path.exists(ROOT / "translations" / language / "LC_MESSAGES" / "messages.mo"), (
             "run `make translations` (make test compiles them)"
         )
+
+
+def test_templates_translate_into_the_language_of_the_moment(app):
+    """The templates' translations are looked up once per request and locale
+    (webapp.extensions._request_translations), and a ``force_locale`` block inside the
+    request — a notification in its recipient's language — still gets its own language."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    nn = _catalogue("nn")["Responsible"].string
+    nb = _catalogue("nb")["Responsible"].string
+    assert nn != nb
+    # Each in its own app context, as each request is served (the test's own is pushed).
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "nn"}):
+        assert render_template_string('{{ _("Responsible") }}') == nn
+        with force_locale("nb"):
+            assert render_template_string('{{ _("Responsible") }}') == nb
+        assert render_template_string('{{ _("Responsible") }}') == nn
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "nb"}):
+        assert render_template_string('{{ _("Responsible") }}') == nb

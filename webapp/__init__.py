@@ -6,9 +6,17 @@ from urllib.parse import urlsplit
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from webapp import db, delivery, labels, nav
+from webapp import db, deferred, delivery, labels, nav
 from webapp.config import from_environment
-from webapp.extensions import babel, csrf, htmx, limiter, login_manager, select_locale
+from webapp.extensions import (
+    babel,
+    csrf,
+    htmx,
+    install_template_translations,
+    limiter,
+    login_manager,
+    select_locale,
+)
 from webapp.numbers import IdConverter
 
 CSP = (
@@ -37,6 +45,7 @@ def create_app(config=None):
     app.url_map.converters["int"] = IdConverter
 
     db.init_app(app)
+    deferred.init_app(app)
     delivery.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
@@ -44,6 +53,7 @@ def create_app(config=None):
     login_manager.init_app(app)
     login_manager.login_message = None
     babel.init_app(app, locale_selector=select_locale)
+    install_template_translations(app)
 
     from webapp import sessions  # noqa: F401 - registers the user loader
 

@@ -2,8 +2,11 @@
 never silently overwritten): an edit names the version it started from, and is saved only if
 that is still the current version."""
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField
+
+from webapp.audit import record_access
 
 
 def save_if_current(model, row_id, version_field, started_from, **changes):
@@ -18,15 +21,17 @@ def save_if_current(model, row_id, version_field, started_from, **changes):
     return updated == 1
 
 
-def save_or_conflict(model, row, version_field, form, **changes):
+def save_or_conflict(model, row, version_field, form, *, plan, editor, **changes):
     """Save ``changes`` to ``row`` if nobody saved it since the version ``form`` started from:
     ``None``, and the form's version moves on. Otherwise nothing is written and the row as saved
     now is returned (the conflict, shown beside the user's text), with the form's version set
-    to it, so saving again after reading both keeps the user's text."""
+    to it, so saving again after reading both keeps the user's text. Showing it is a read of
+    ``plan``'s content by ``editor``, audited as the page's read (SPEC §4)."""
     if save_if_current(model, row.id, version_field, form.version.data, **changes):
         form.version.data += 1
         return None
     current = model.get_by_id(row.id)
+    record_access(editor, plan, request.endpoint, "GET")
     form.version.data = getattr(current, version_field.name)
     return current
 

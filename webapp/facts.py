@@ -3,7 +3,6 @@ fixed number of queries) and for a plan the create-plan wizard describes. The on
 imports both the models and the routine, so the routine stays pure and the models know nothing
 of it."""
 
-from datetime import date
 
 from webapp.db import database
 from webapp.models import (
@@ -18,13 +17,14 @@ from webapp.models import (
     Person,
     Plan,
     Transfer,
+    oslo_today,
     utcnow,
 )
 from webapp.routine import CONSENT_AGE, PlanFacts
 
 
 def age_on(birth_date, today=None):
-    today = today or date.today()
+    today = today or oslo_today()
     years = today.year - birth_date.year
     if (today.month, today.day) < (birth_date.month, birth_date.day):
         years -= 1

@@ -32,7 +32,7 @@ from flask_login import current_user, login_required
 
 from webapp import policy, routine
 from webapp.audit import record_access
-from webapp.db import immediate
+from webapp.db import Prepared, immediate
 from webapp.facts import facts_for
 from webapp.models import DisplayPairing, Plan, Transfer, oslo_today, pending_signature
 
@@ -107,10 +107,14 @@ def development(view):
     return _mark(wrapped, policy.DEVELOPMENT)
 
 
+_plan_by_id = Prepared(lambda plan_id: Plan.select(Plan).where(Plan.id == plan_id))
+
+
 def load_plan(plan_id, action):
     """Load a plan for ``action``, or abort: 404 for a plan the person has no relation to
     (its existence is not revealed), 403 for one they know of but may not do this on."""
-    plan = Plan.select(Plan).where(Plan.id == plan_id).first()
+    rows = _plan_by_id(plan_id)
+    plan = rows[0] if rows else None
     if plan is None or plan.status == Plan.DELETED:  # only its statistics are left
         abort(404)
     if not policy.can(current_user, action, plan):
@@ -200,10 +204,19 @@ def plan_child_or_404(model, parent, object_id, *conditions):
     plan such as a goal), or 404: an id from another plan is not found (in the spirit of
     flaskr's ``get_post``). ``conditions`` narrow it further (minutes are messages of a kind)."""
     link = next(field for field, rel in model._meta.refs.items() if rel is type(parent))
-    found = model.get_or_none((model.id == object_id) & (link == parent), *conditions)
+    if conditions:
+        found = model.get_or_none((model.id == object_id) & (link == parent), *conditions)
+    else:
+        if link not in _CHILD_BY_ID:
+            _CHILD_BY_ID[link] = Prepared(lambda object_id, parent_id: (
+                model.select().where((model.id == object_id) & (link == parent_id)).limit(1)))
+        found = next(iter(_CHILD_BY_ID[link](object_id, parent.id)), None)
     if found is None:
         abort(404)
     return found
+
+
+_CHILD_BY_ID = {}  # the foreign key to the parent -> its Prepared query (plan_child_or_404)
 
 
 # --- The routine, enforced on the server -----------------------------------------------------

@@ -1,7 +1,6 @@
 """Translated labels for the codes stored in the database, for templates."""
 
 import functools
-from datetime import date
 
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
@@ -122,7 +121,3 @@ def register(app):
         meeting_title=meeting_title,
         current_locale=current_locale,
     )
-
-    @app.context_processor
-    def _today():
-        return {"today": date.today()}

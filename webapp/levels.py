@@ -12,13 +12,12 @@ A change is a ``level_changed`` event on the timeline, and starts a ``LevelStay`
 sum the stays: ``webapp.reports.figures.days_on_levels``).
 """
 
-from datetime import date
 
 import peewee
 
 from webapp.audit import add_event
 from webapp.db import immediate
-from webapp.models import LevelStay, Participant, Plan, utcnow
+from webapp.models import LevelStay, Participant, Plan, oslo_today, utcnow
 
 EMPLOYEE_ROLES = (Participant.STAFETTHALDAR, Participant.SERVICE_PROVIDER)
 
@@ -32,7 +31,7 @@ def level_for(plan, today=None):
             & Participant.role.in_(EMPLOYEE_ROLES)
             & Participant.unit.is_null(False)
             & (Participant.unit != plan.unit_id)
-            & Participant.with_access(today or date.today())
+            & Participant.with_access(today or oslo_today())
         )
         .scalar()
     )

@@ -15,51 +15,41 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from webapp.models import NotificationThrottle, OutboxMessage, utcnow
 
-# What happened, and the sentence the person gets. Kinds are fixed: callers cannot add text.
-KINDS = ("invitation", "new_item", "consent_to_sign", "meeting", "baton", "transfer",
-         # The leader's duties and the reminders (webapp/leader, ``flask send-reminders``).
-         "new_stafetthaldar", "evaluation_asked", "evaluation_soon", "evaluation_overdue",
-         "review_due")
+# What happened, and the sentence the person gets (``%(link)s`` is PUBLIC_URL). Kinds are
+# fixed: callers cannot add text.
+BODIES = {
+    "invitation": _l("You have been invited to a stafettlogg. Log in to read it: %(link)s"),
+    "new_item": _l("You have a new item in a stafettlogg. Log in to read it: %(link)s"),
+    "consent_to_sign": _l("A consent in a stafettlogg is waiting for your signature. Log in: "
+                          "%(link)s"),
+    "meeting": _l("You have a new meeting invitation in a stafettlogg. Log in: %(link)s"),
+    "baton": _l("You are now the stafetthaldar of a stafettlogg. Log in: %(link)s"),
+    "transfer": _l("A stafettlogg is waiting for your answer about a transfer to your unit. "
+                   "Log in: %(link)s"),
+    # The leader's duties and the reminders (webapp/leader, ``flask send-reminders``).
+    "new_stafetthaldar": _l("A stafettlogg you take part in has a new stafetthaldar. Log in to "
+                            "see who: %(link)s"),
+    "evaluation_asked": _l("Your leader asks for the evaluation in a stafettlogg whose deadline "
+                           "has passed. Log in: %(link)s"),
+    "evaluation_soon": _l("An evaluation in a stafettlogg where you are stafetthaldar is due "
+                          "within a week. Log in: %(link)s"),
+    "evaluation_overdue": _l("The deadline for an evaluation in a stafettlogg where you are "
+                             "stafetthaldar has passed. Log in: %(link)s"),
+    "review_due": _l("The review of your unit's stafettloggar is due. Log in: %(link)s"),
+}
+KINDS = tuple(BODIES)
 # At most one of each of these per person and plan within NOTIFY_WINDOW_MINUTES. A meeting
 # invitation is something to turn up to, so a notice of new items does not stand in for it.
 THROTTLED = ("new_item", "meeting", "evaluation_asked")
 
 
 def _texts(kind):
-    link = current_app.config["PUBLIC_URL"]
-    subject = _("Stafettlogg")
-    if kind == "invitation":
-        body = _("You have been invited to a stafettlogg. Log in to read it: %(link)s", link=link)
-    elif kind == "consent_to_sign":
-        body = _("A consent in a stafettlogg is waiting for your signature. Log in: %(link)s",
-                 link=link)
-    elif kind == "meeting":
-        body = _("You have a new meeting invitation in a stafettlogg. Log in: %(link)s", link=link)
-    elif kind == "baton":
-        body = _("You are now the stafetthaldar of a stafettlogg. Log in: %(link)s", link=link)
-    elif kind == "transfer":
-        body = _("A stafettlogg is waiting for your answer about a transfer to your unit. "
-                 "Log in: %(link)s", link=link)
-    elif kind == "new_stafetthaldar":
-        body = _("A stafettlogg you take part in has a new stafetthaldar. Log in to see who: "
-                 "%(link)s", link=link)
-    elif kind == "evaluation_asked":
-        body = _("Your leader asks for the evaluation in a stafettlogg whose deadline has "
-                 "passed. Log in: %(link)s", link=link)
-    elif kind == "evaluation_soon":
-        body = _("An evaluation in a stafettlogg where you are stafetthaldar is due within a "
-                 "week. Log in: %(link)s", link=link)
-    elif kind == "evaluation_overdue":
-        body = _("The deadline for an evaluation in a stafettlogg where you are stafetthaldar "
-                 "has passed. Log in: %(link)s", link=link)
-    elif kind == "review_due":
-        body = _("The review of your unit's stafettloggar is due. Log in: %(link)s", link=link)
-    else:
-        body = _("You have a new item in a stafettlogg. Log in to read it: %(link)s", link=link)
-    return subject, body
+    """The subject and the body of ``kind``, in the language of the moment."""
+    return _("Stafettlogg"), str(BODIES[kind]) % {"link": current_app.config["PUBLIC_URL"]}
 
 
 def _addresses(person):

@@ -25,10 +25,10 @@ decorators of ``webapp.guards``, which load the plan, refuse, and audit. This mo
 the rules: it imports the models and no area of the app.
 """
 
-from datetime import date
 
 from flask import current_app, g
 
+from webapp.db import Prepared
 from webapp.models import (
     ESTABLISH_LEADER,
     Meeting,
@@ -38,6 +38,8 @@ from webapp.models import (
     Plan,
     ServiceGroup,
     Unit,
+    access_today,
+    oslo_today,
 )
 
 # Actions on a plan.
@@ -79,6 +81,14 @@ FAMILY_ROLES = (Participant.GUARDIAN, Participant.OWNER)
 CONTENT_ROLES = (*FAMILY_ROLES, Participant.STAFETTHALDAR, Participant.SERVICE_PROVIDER)
 
 
+_roles_in_plan = Prepared(lambda plan_id, person_id, today: (
+    Participant.select(Participant.role)
+    .where((Participant.plan == plan_id) & (Participant.person == person_id)
+           & Participant.with_access(today))
+    .tuples()
+))
+
+
 def active_roles(person, plan):
     """The roles ``person`` holds in ``plan`` right now (one query, cached per request)."""
     if not getattr(person, "is_authenticated", False):
@@ -86,12 +96,8 @@ def active_roles(person, plan):
     cache = g.setdefault("_plan_roles", {})
     key = (person.id, plan.id)
     if key not in cache:
-        rows = Participant.select(Participant.role).where(
-            (Participant.plan == plan)
-            & (Participant.person == person)
-            & Participant.with_access(date.today())
-        )
-        cache[key] = frozenset(row.role for row in rows)
+        cache[key] = frozenset(
+            role for (role,) in _roles_in_plan(plan.id, person.id, access_today()))
     return cache[key]
 
 
@@ -116,7 +122,7 @@ def prime_roles(person, plans):
     rows = Participant.select(Participant.plan, Participant.role).where(
         Participant.plan.in_(list(ids))
         & (Participant.person == person)
-        & Participant.with_access(date.today())
+        & Participant.with_access(oslo_today())
     )
     for row in rows:
         found[row.plan_id].add(row.role)

@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask import current_app, session
 from flask_login import login_user, logout_user
 
+from webapp.db import Prepared
 from webapp.extensions import login_manager
 from webapp.models import AuthSession, Person, utcnow
 
@@ -61,16 +62,19 @@ def revoke_all(person):
     AuthSession.delete().where(AuthSession.person == person).execute()
 
 
+# Every request of a logged-in person asks this first (``webapp.db.Prepared``).
+_session_by_token = Prepared(lambda token: (
+    AuthSession.select(AuthSession, Person).join(Person).where(AuthSession.token == token)
+    .limit(1)
+))
+
+
 @login_manager.user_loader
 def load_user(token):
-    row = (
-        AuthSession.select(AuthSession, Person)
-        .join(Person)
-        .where(AuthSession.token == token)
-        .first()
-    )
-    if row is None:
+    rows = _session_by_token(token)
+    if not rows:
         return None
+    row = rows[0]
     now = utcnow()
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     absolute = timedelta(hours=current_app.config["SESSION_ABSOLUTE_HOURS"])

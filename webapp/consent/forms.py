@@ -1,7 +1,6 @@
 """Forms for the consent: one per step (signers and services, text, check), signing with a
 code, paper consent, and withdrawal."""
 
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
@@ -22,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 from webapp.consent.scans import SCAN_MAX_BYTES, sniff_scan
 from webapp.consent.service import SERVICE_ROWS
 from webapp.fields import CheckboxesField, Form, SubForm
+from webapp.models import oslo_today
 
 
 class ServiceRow(SubForm):
@@ -148,7 +148,7 @@ class PaperForm(Form):
     sent_on = None
 
     def validate_decided_on(self, field):
-        if field.data and field.data > date.today():
+        if field.data and field.data > oslo_today():
             raise ValidationError(_l("The date cannot be in the future."))
         if field.data and self.sent_on and field.data < self.sent_on:
             raise ValidationError(_l("The date cannot be before the consent was sent."))

@@ -5,9 +5,11 @@ policy-checked route."""
 import hashlib
 import os
 import secrets
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from flask import abort, current_app
+
+from webapp.models import oslo_today
 
 SCAN_TYPES = (
     (b"%PDF-", ".pdf", "application/pdf"),
@@ -60,4 +62,4 @@ def paper_datetime(day):
     """The date written on the paper form, as a timestamp (noon, so no time zone moves it)."""
     if isinstance(day, datetime):
         return day
-    return datetime.combine(day or date.today(), time(12, 0))
+    return datetime.combine(day or oslo_today(), time(12, 0))

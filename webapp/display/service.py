@@ -17,7 +17,7 @@ import peewee
 from flask import current_app, render_template
 from flask_babel import get_locale
 
-from webapp.db import database, immediate
+from webapp.db import Prepared, immediate
 from webapp.guards import display_token_hash
 from webapp.minutes.templates_text import projected
 from webapp.models import (
@@ -127,10 +127,6 @@ def _context(plan, meeting):
             "goals": [] if blank else Goal.with_activities(plan)}
 
 
-_PLAN, _MEETING = -987_654_321, -987_654_322  # stand-ins for the ids in the compiled query
-_COMPILED = {}
-
-
 def _fingerprint_query(plan_id, meeting_id):
     fn = peewee.fn
     minutes = (Message.select(Message.id).where((Message.meeting == meeting_id)
@@ -147,7 +143,10 @@ def _fingerprint_query(plan_id, meeting_id):
         minutes.select(Message.id), minutes.select(Message.version),
         activities.select(fn.COUNT(Activity.id)), activities.select(fn.SUM(Activity.version)),
         activities.select(fn.MAX(Activity.id)), names,
-    ).where(Goal.plan == plan_id)
+    ).where(Goal.plan == plan_id).tuples()
+
+
+_fingerprint_row = Prepared(_fingerprint_query)
 
 
 def fingerprint(plan, meeting):
@@ -155,15 +154,9 @@ def fingerprint(plan, meeting):
     counts and sums over the goals and activities (and the responsible people's names) that
     change whenever one is added, edited, moved, reached or deleted; with the meeting's blank
     flag, the plan's next evaluation and the language. A poll whose ``seen`` is this is answered
-    without rendering anything (issue 13). The query is compiled once per database kind (the
-    query builder cost more than the query did)."""
-    kind = type(database.obj)
-    if kind not in _COMPILED:
-        _COMPILED[kind] = _fingerprint_query(_PLAN, _MEETING).sql()
-    sql, params = _COMPILED[kind]
-    ids = {_PLAN: plan.id, _MEETING: meeting.id}
-    values = [ids.get(p, p) if type(p) is int else p for p in params]
-    row = database.execute_sql(sql, values).fetchone()
+    without rendering anything (issue 13). The query is built once (``Prepared``: the query
+    builder cost more than the query did)."""
+    row = _fingerprint_row(plan.id, meeting.id)[0]
     state = (tuple(row), meeting.display_blank, meeting.kind, plan.next_evaluation,
              str(get_locale()))
     return hashlib.sha256(repr(state).encode()).hexdigest()[:20]

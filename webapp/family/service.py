@@ -13,6 +13,7 @@ from datetime import timedelta
 from flask import current_app
 from peewee import fn
 
+from webapp.db import Prepared
 from webapp.lysglimt.service import newest
 from webapp.models import (
     Consent,
@@ -43,7 +44,8 @@ def record_visit(person, plan, now=None):
     ``first`` on the very first, and ``since``, the end of the previous visit (``None`` on the
     first visit). Two queries."""
     now = now or utcnow()
-    visit = PlanVisit.get_or_none((PlanVisit.person == person) & (PlanVisit.plan == plan))
+    found = _visit_of(person.id, plan.id)
+    visit = found[0] if found else None
     if visit is None:
         PlanVisit.insert(person=person, plan=plan, last_seen_at=now,
                          new_since=None).on_conflict_ignore().execute()
@@ -88,25 +90,35 @@ def new_messages(person, plan, visit):
 
 def next_meeting(plan, now=None):
     """The plan's next meeting (not yet started), or ``None`` (one query)."""
-    return (
-        Meeting.select()
-        .where((Meeting.plan == plan) & (Meeting.starts_at >= (now or utcnow())))
-        .order_by(Meeting.starts_at, Meeting.id)
-        .first()
-    )
+    return next(iter(_next_meeting(plan.id, now or utcnow())), None)
 
 
 def waiting_signature(person, plan):
     """A consent of ``plan`` out for signing that waits for ``person``'s signature, oldest
     first, with the consent (one query), or ``None``."""
-    return (
-        Signature.select(Signature, Consent)
-        .join(Consent)
-        .where((Consent.plan == plan) & (Consent.status == Consent.SENT)
-               & (Signature.person == person) & (Signature.decision == Signature.PENDING))
-        .order_by(Consent.version, Consent.id)
-        .first()
-    )
+    return next(iter(_waiting_signature(plan.id, person.id)), None)
+
+
+# The page's queries, built once (webapp.db.Prepared).
+_visit_of = Prepared(lambda person_id, plan_id: PlanVisit.select().where(
+    (PlanVisit.person == person_id) & (PlanVisit.plan == plan_id)).limit(1))
+_next_meeting = Prepared(lambda plan_id, now: (
+    Meeting.select()
+    .where((Meeting.plan == plan_id) & (Meeting.starts_at >= now))
+    .order_by(Meeting.starts_at, Meeting.id)
+    .limit(1)))
+_waiting_signature = Prepared(lambda plan_id, person_id: (
+    Signature.select(Signature, Consent)
+    .join(Consent)
+    .where((Consent.plan == plan_id) & (Consent.status == Consent.SENT)
+           & (Signature.person == person_id) & (Signature.decision == Signature.PENDING))
+    .order_by(Consent.version, Consent.id)
+    .limit(1)))
+_stafetthaldar = Prepared(lambda plan_id: (
+    Participant.select(Participant, Person)
+    .join(Person, on=(Participant.person == Person.id))
+    .where((Participant.plan == plan_id) & (Participant.role == Participant.STAFETTHALDAR))
+    .limit(1)))
 
 
 def goals_for_family(plan):
@@ -137,9 +149,5 @@ def family_page(person, plan):
         "goals": goals_for_family(plan),
         "lysglimt": lysglimt,
         "more_lysglimt": more_lysglimt,
-        "stafetthaldar": (Participant.select(Participant, Person)
-                          .join(Person, on=(Participant.person == Person.id))
-                          .where((Participant.plan == plan)
-                                 & (Participant.role == Participant.STAFETTHALDAR))
-                          .first()),
+        "stafetthaldar": next(iter(_stafetthaldar(plan.id)), None),
     }

@@ -93,7 +93,8 @@ def edit_goal(plan, goal_id):
     form = GoalForm(obj=goal)
     form.saved_deadline = goal.deadline
     if form.validate_on_submit():
-        conflict = save_or_conflict(Goal, goal, Goal.version, form, title=form.title.data,
+        conflict = save_or_conflict(Goal, goal, Goal.version, form, plan=plan,
+                                    editor=current_user, title=form.title.data,
                                     deadline=form.deadline.data,
                                     description=form.description.data or "")
         if conflict is None:
@@ -147,7 +148,8 @@ def edit_activity(plan, goal_id, activity_id):
     if not form.is_submitted():
         form.responsible.data = activity.responsible_id  # the form reads a model, not its id
     if form.validate_on_submit():
-        conflict = save_or_conflict(Activity, activity, Activity.version, form,
+        conflict = save_or_conflict(Activity, activity, Activity.version, form, plan=plan,
+                                    editor=current_user,
                                     title=form.title.data, when=form.when.data or "",
                                     responsible=form.responsible.data, place=form.place.data,
                                     description=form.description.data or "")

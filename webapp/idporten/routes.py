@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from webapp import guards, identity, policy
+from webapp.audit import add_event
 from webapp.auth.providers import log_in
 from webapp.consent import service as consent_service
 from webapp.extensions import limiter
@@ -189,6 +190,10 @@ def identity_number(plan, participant_id):
                 )
             else:
                 Person.update(pid_hash=digest).where(Person.id == person.id).execute()
+                # On the timeline and in the audit trail, with whose number as a code (the
+                # role), never the number (the view's one transaction holds both).
+                add_event(plan, "identity_number_registered", current_user.id,
+                          detail=participant.role)
                 flash(_("The identity number is registered. %(name)s can log in with "
                         "ID-porten.", name=person.name))
                 return redirect(url_for("participants.index", plan_id=plan.id))

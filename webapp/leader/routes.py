@@ -98,9 +98,7 @@ def review():
     unit_ids = _unit_ids()
     chosen = service.Filters.from_args({"unit": request.args.get("unit", "")}, unit_ids).unit
     scope = frozenset({chosen}) if chosen else unit_ids
-    counts = service.section_counts(scope)
-    sections = {name: service.section_rows(scope, name) if counts[name] else []
-                for name in service.SECTIONS}
+    counts, sections = service.worklist(scope)
     idle_count, idle = service.idle_employees(scope)
     return render_template(
         "leader/review.html",

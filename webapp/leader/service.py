@@ -18,10 +18,11 @@ from datetime import date, datetime, timedelta
 
 import peewee
 from flask import current_app
-from peewee import JOIN, fn
+from peewee import JOIN, SQL, fn
 
 from webapp.models import (
     ESTABLISH_LEADER,
+    Consent,
     Handover,
     Membership,
     Municipality,
@@ -91,25 +92,29 @@ def needs_holder():
 
 def quiet():
     """SQL: an open log (waiting for consent, or active) created before the cutoff with no
-    entry on its timeline since (``last_activity() < quiet_cutoff()``, said so that the recent
-    events are read once through the index on their time, not once for every plan)."""
+    entry on its timeline since (``last_activity() < quiet_cutoff()``). Said as NOT EXISTS, one
+    seek on ``timeline_event(plan_id, at)`` for each open plan of the scope: ``NOT IN (recent
+    events)`` read every recent event of every municipality for one unit's page, and
+    PostgreSQL cannot make an anti-join of NOT IN."""
     cutoff = quiet_cutoff()
-    recent = TimelineEvent.select(TimelineEvent.plan).where(TimelineEvent.at >= cutoff)
+    recent = TimelineEvent.alias("recent")
+    entry_since = recent.select(SQL("1")).where((recent.plan == Plan.id) & (recent.at >= cutoff))
     return (Plan.status.in_((Plan.DRAFT, Plan.ACTIVE)) & (Plan.created_at < cutoff)
-            & Plan.id.not_in(recent))
+            & ~fn.EXISTS(entry_since))
 
 
-def _from(columns, unit_ids, joined=True):
+def _from(columns, unit_ids, unit=True, holder=True):
     """``columns`` from the plans of ``unit_ids`` (not deleted; all plans for ``None``), with
-    the unit, the stafetthaldar's participation and person joined when ``joined`` (one row per
-    plan: one holder a plan)."""
+    the unit joined when ``unit``, the stafetthaldar's participation and person when ``holder``
+    (one row per plan: one holder a plan). A query that neither shows, sorts nor filters by
+    them leaves them out: the joins were most of the time of sorting 10,000 plans."""
     query = Plan.select(*columns)
-    if joined:
+    if unit:
+        query = query.join(Unit, on=(Plan.unit == Unit.id)).switch(Plan)
+    if holder:
         query = (
-            query.join(Unit, on=(Plan.unit == Unit.id))
-            .switch(Plan)
-            .join(Holder, JOIN.LEFT_OUTER,
-                  on=((Holder.plan == Plan.id) & (Holder.role == Participant.STAFETTHALDAR)))
+            query.join(Holder, JOIN.LEFT_OUTER,
+                       on=((Holder.plan == Plan.id) & (Holder.role == Participant.STAFETTHALDAR)))
             .join(HolderPerson, JOIN.LEFT_OUTER, on=(Holder.person == HolderPerson.id))
         )
     if unit_ids is not None:
@@ -122,10 +127,15 @@ def _in_order(query):
     queries, so the last activity is looked up for the rows shown only, not for every plan
     the sort passes over."""
     ids = [plan_id for (plan_id,) in query.tuples()]
-    if not ids:
-        return []
-    rows = {row.id: row for row in _rows(_from(_columns(), None).where(Plan.id.in_(ids)))}
+    rows = _by_id(ids)
     return [rows[plan_id] for plan_id in ids if plan_id in rows]
+
+
+def _by_id(ids):
+    """``{id: PlanRow}`` of the plans ``ids`` (one query; none for no ids)."""
+    if not ids:
+        return {}
+    return {row.id: row for row in _rows(_from(_columns(), None).where(Plan.id.in_(sorted(ids))))}
 
 
 @dataclass(frozen=True)
@@ -245,7 +255,7 @@ class Filters:
 def count_plans(unit_ids, filters):
     if not unit_ids:
         return 0
-    query = _from([fn.COUNT(Plan.id)], unit_ids, joined=filters.holder_missing)
+    query = _from([fn.COUNT(Plan.id)], unit_ids, unit=False, holder=filters.holder_missing)
     return filters.apply(query).scalar() or 0
 
 
@@ -255,7 +265,9 @@ def plan_rows(unit_ids, filters, sort, descending, page, per_page=PER_PAGE):
         return []
     key = _sort_key(sort)
     order = key.desc(nulls="LAST") if descending else key.asc(nulls="LAST")
-    query = filters.apply(_from([Plan.id], unit_ids)).order_by(order, Plan.id)
+    query = filters.apply(_from([Plan.id], unit_ids, unit=sort == "unit",
+                                holder=sort == "holder" or filters.holder_missing))
+    query = query.order_by(order, Plan.id)
     return _in_order(query.paginate(page, per_page))
 
 
@@ -282,25 +294,43 @@ def _section_condition(name):
     }[name]
 
 
-def section_counts(unit_ids):
-    """``{section: count}`` of every worklist section, in one query."""
+def worklist(unit_ids, limit=SECTION_ROWS):
+    """``(counts, rows)``: ``{section: number of plans}`` and ``{section: [PlanRow]}``, the
+    first ``limit`` plans of each section, in two queries. The first reads the scope's plans
+    once — the stafetthaldar joined, each quiet log's recent events sought once — into a
+    materialised CTE with a flag for each section, and takes each section's count and first
+    ids from it (a plan may be in several sections); the second reads the rows shown."""
     if not unit_ids:
-        return dict.fromkeys(SECTIONS, 0)
-    sums = [fn.SUM(peewee.Case(None, [(_section_condition(name), 1)], 0)).alias(name)
-            for name in SECTIONS]
-    row = _from(sums, unit_ids).dicts().get()
-    return {name: int(row[name] or 0) for name in SECTIONS}
-
-
-def section_rows(unit_ids, name, limit=SECTION_ROWS):
-    """The first ``limit`` plans of a worklist section (two queries)."""
-    if not unit_ids:
-        return []
-    order = {"overdue": Plan.next_evaluation.asc(),
-             "archived": Plan.archived_at.asc(nulls="LAST")}.get(name, Plan.owner_name.asc())
-    query = (_from([Plan.id], unit_ids).where(_section_condition(name))
-             .order_by(order, Plan.id).limit(limit))
-    return _in_order(query)
+        return dict.fromkeys(SECTIONS, 0), {name: [] for name in SECTIONS}
+    flags = [peewee.Case(None, [(_section_condition(name), 1)], 0).alias(name)
+             for name in SECTIONS]
+    scoped = (_from([Plan.id, Plan.owner_name, Plan.next_evaluation, Plan.archived_at, *flags],
+                    unit_ids, unit=False)
+              .cte("scoped", materialized=True))
+    order = {"overdue": scoped.c.next_evaluation.asc(),
+             "archived": scoped.c.archived_at.asc(nulls="LAST")}
+    parts = []
+    for number, name in enumerate(SECTIONS):
+        first = (
+            peewee.Select([scoped], [peewee.Value(number).alias("section"), scoped.c.id,
+                                     fn.COUNT(SQL("*")).over().alias("total")])
+            .where(getattr(scoped.c, name) == 1)
+            .order_by(order.get(name, scoped.c.owner_name.asc()), scoped.c.id)
+            .limit(limit)
+        )
+        # Each section's ORDER BY and LIMIT inside its own subquery: SQLite allows them only
+        # on the whole of a UNION otherwise.
+        parts.append(peewee.Select([first.alias(f"first_{name}")], [SQL("*")]))
+    query = parts[0]
+    for part in parts[1:]:
+        query = query.union_all(part)
+    counts, ids = dict.fromkeys(SECTIONS, 0), {name: [] for name in SECTIONS}
+    for number, plan_id, total in query.with_cte(scoped).bind(Plan._meta.database).tuples():
+        counts[SECTIONS[number]] = total
+        ids[SECTIONS[number]].append(plan_id)
+    found = _by_id({plan_id for section in ids.values() for plan_id in section})
+    return counts, {name: [found[plan_id] for plan_id in section if plan_id in found]
+                    for name, section in ids.items()}
 
 
 def idle_employees(unit_ids, limit=SECTION_ROWS):
@@ -400,16 +430,22 @@ class Candidate:
 
 
 def candidates(plan, holder):
-    """Who the leader may appoint stafetthaldar (three queries): the plan's active employee
-    participants whom the valid consent admits (``participants.baton_candidates``), and the
-    active employees of the plan's unit when the valid consent admits the unit's service (the
-    rule for inviting a service, SPEC §3.4). Not the present holder."""
+    """Who the leader may appoint stafetthaldar (three or four queries): the plan's active
+    employee participants whom the valid consent admits (``participants.baton_candidates``),
+    and the active employees of the plan's unit when the valid consent admits the unit's
+    service (the rule for inviting a service, SPEC §3.4), or when there is no valid consent at
+    all: a log waiting for its first consent, or passive or closed after a withdrawal, where
+    what is left is to finish what the unit started (get the consent; close and archive the
+    log) and routine 000 "Kontinuitet ved fråvær" leaves the choice to the leader. A log with
+    a valid consent that does not name the unit's service needs a new consent first. Not the
+    present holder."""
     holder_id = holder.person_id if holder is not None else None
     found = {}
     for p in participants.baton_candidates(plan, holder_id):
         found[p.person_id] = Candidate(p.person_id, p.person.name, p.unit_id,
                                        p.unit.name if p.unit_id else "", True)
-    if participants.consent_names_unit(plan, plan.unit_id):
+    if participants.consent_names_unit(plan, plan.unit_id) or not Consent.select().where(
+            (Consent.plan == plan) & (Consent.status == Consent.VALID)).exists():
         rows = (
             Person.select(Person.id, Person.name, Unit.name)
             .join(Membership, on=(Membership.person == Person.id))

@@ -1,7 +1,7 @@
 """Writing a lysglimt, and reading a plan's newest."""
 
 from webapp.audit import add_event
-from webapp.db import immediate
+from webapp.db import Prepared, immediate
 from webapp.models import Lysglimt
 
 # How many the family's plan page shows; the rest are one link away (``lysglimt.index``).
@@ -20,5 +20,8 @@ def add_lysglimt(plan, author_id, text):
 def newest(plan, limit=SHOWN_FIRST):
     """``(lysglimt, more)``: the plan's newest ``limit`` lysglimt with their authors, and
     whether there are older ones (one query)."""
-    rows = list(Lysglimt.newest_in(plan).limit(limit + 1))
+    rows = _newest(getattr(plan, "id", plan), limit + 1)
     return rows[:limit], len(rows) > limit
+
+
+_newest = Prepared(lambda plan_id, limit: Lysglimt.newest_in(plan_id).limit(limit))

@@ -19,11 +19,12 @@ from webapp.leader.service import quiet_plans_held_by
 from webapp.messages.routes import unread_by_plan
 from webapp.models import (
     Person,
-    Plan,
     Transfer,
+    count_plans_led_by,
+    count_plans_of,
+    page_of_plans_led_by,
+    page_of_plans_of,
     pending_signatures_of,
-    plans_led_by,
-    plans_of,
     stafetthaldar_names,
 )
 from webapp.numbers import page_number
@@ -41,19 +42,17 @@ def home():
     """"My plans": the plans the person takes part in; leaders also see their units' plans as
     metadata, with the transfers that wait (SPEC §3.6), and the receiving leader the transfers
     waiting for their answer (metadata only). Anyone logged in may open it."""
-    mine_query = plans_of(current_user).order_by(Plan.updated_at.desc(), Plan.id.desc())
-    mine_total = mine_query.count()
+    mine_total = count_plans_of(current_user)
     mine_pages = max(1, -(-mine_total // MINE_PER_PAGE))
     mine_page = page_number(mine_pages, "mine")
-    mine = list(mine_query.paginate(mine_page, MINE_PER_PAGE)) if mine_total else []
+    mine = page_of_plans_of(current_user, mine_page, MINE_PER_PAGE) if mine_total else []
     led, led_total = [], 0
     if current_user.is_employee:
-        query = plans_led_by(current_user)
-        led_total = query.count()
+        led_total = count_plans_led_by(current_user)
     pages = max(1, -(-led_total // LED_PER_PAGE))
     page = page_number(pages)
     if led_total:
-        led = list(query.paginate(page, LED_PER_PAGE))
+        led = page_of_plans_led_by(current_user, page, LED_PER_PAGE)
     names = stafetthaldar_names(mine + led)
     incoming = list(Transfer.waiting_for(current_user)) if current_user.is_employee else []
     return render_template(

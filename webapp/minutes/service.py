@@ -47,7 +47,8 @@ def save_minutes(plan, message, form, author):
     on level 2 or 3 that has been held put the plan on that level."""
     text = form.body.data or ""
     with immediate():
-        conflict = save_or_conflict(Message, message, Message.version, form, body=text,
+        conflict = save_or_conflict(Message, message, Message.version, form, plan=plan,
+                                    editor=author, body=text,
                                     updated_at=utcnow())
         if conflict is None:
             record_write(plan, author, f"minutes {message.id}")

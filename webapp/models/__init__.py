@@ -94,6 +94,11 @@ __all__ = [m.__name__ for m in MODELS] + [
 ]
 
 from webapp.models.plan import (  # noqa: E402
+    access_today,
+    count_plans_led_by,
+    count_plans_of,
+    page_of_plans_led_by,
+    page_of_plans_of,
     pending_signature,
     pending_signatures_of,
     plans_led_by,
@@ -102,6 +107,11 @@ from webapp.models.plan import (  # noqa: E402
 )
 
 __all__ += [
+    "access_today",
+    "count_plans_led_by",
+    "count_plans_of",
+    "page_of_plans_led_by",
+    "page_of_plans_of",
     "pending_signature",
     "pending_signatures_of",
     "plans_led_by",

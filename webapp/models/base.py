@@ -7,6 +7,8 @@ import peewee
 
 from webapp.db import database
 
+OSLO = ZoneInfo("Europe/Oslo")
+
 
 def utcnow():
     """Naive UTC timestamp: SQLite and PostgreSQL store it the same way."""
@@ -15,7 +17,7 @@ def utcnow():
 
 def oslo_today():
     """Today's date in Norway (a date the user writes, as a meeting's or a deadline, is one)."""
-    return datetime.now(ZoneInfo("Europe/Oslo")).date()
+    return datetime.now(OSLO).date()
 
 
 class BaseModel(peewee.Model):

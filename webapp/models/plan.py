@@ -7,10 +7,10 @@ versioned; each version lists the services it admits and the ``Signature`` rows 
 (minutes are messages made from a template) are its meetings and correspondence.
 """
 
-from datetime import date
 
 import peewee
 
+from webapp.db import Prepared, counted
 from webapp.models.base import BaseModel, oslo_today, utcnow
 from webapp.models.org import Municipality, Person, ServiceGroup, Unit
 
@@ -61,6 +61,14 @@ class Plan(BaseModel):
         log is an evaluation still owed (SPEC §3.3, §3.9). No query: the date is the plan's."""
         return (self.status == self.ACTIVE and self.next_evaluation is not None
                 and self.next_evaluation < oslo_today())
+
+
+# What the leader's pages and the reports read of the plans of a scope (units), so they read
+# this index alone, not the plans' rows (migration 018; webapp/leader, webapp/reports).
+Plan.add_index(
+    Plan.index(Plan.unit, Plan.status, Plan.bti_level, Plan.next_evaluation, Plan.created_at,
+               Plan.closed_at, Plan.archived_at, Plan.id, name="plan_scope")
+)
 
 
 class Participant(BaseModel):
@@ -126,7 +134,7 @@ class Participant(BaseModel):
         return (
             cls.select(cls, Person)
             .join(Person, on=(cls.person == Person.id))
-            .where((cls.plan == plan) & cls.with_access(date.today()))
+            .where((cls.plan == plan) & cls.with_access(oslo_today()))
             .order_by(Person.name, cls.id)
         )
 
@@ -230,20 +238,15 @@ class Goal(BaseModel):
     @classmethod
     def with_activities(cls, plan):
         """The plan's goals in order, each with ``.activity_list`` (with the responsible
-        participant and person): two queries whatever the number of goals."""
-        goals = list(cls.select().where(cls.plan == plan).order_by(cls.position, cls.id))
+        participant and person): two queries whatever the number of goals, built once
+        (every plan page that shows goals asks this)."""
+        plan_id = plan if isinstance(plan, int) else plan.id
+        goals = _goals_of_plan(plan_id)
         by_goal = {goal.id: goal for goal in goals}
         for goal in goals:
             goal.activity_list = []
         if goals:
-            activities = (
-                Activity.select(Activity, Participant, Person)
-                .join(Participant, on=(Activity.responsible == Participant.id))
-                .join(Person, on=(Participant.person == Person.id))
-                .where(Activity.goal.in_(list(by_goal)))
-                .order_by(Activity.id)
-            )
-            for activity in activities:
+            for activity in _activities_of_plan(plan_id):
                 by_goal[activity.goal_id].activity_list.append(activity)
         return goals
 
@@ -261,6 +264,22 @@ class Activity(BaseModel):
     description = peewee.TextField(default="")
     created_at = peewee.DateTimeField(default=utcnow)
     version = peewee.IntegerField(default=1)
+
+
+# Goal.with_activities' two queries (webapp.db.Prepared). Of the responsible participant and
+# person only what pages show: a plan page lists every activity, and each column more is
+# parsed on every row.
+_goals_of_plan = Prepared(lambda plan_id: (
+    Goal.select().where(Goal.plan == plan_id).order_by(Goal.position, Goal.id)))
+_activities_of_plan = Prepared(lambda plan_id: (
+    Activity.select(Activity, Participant.id, Participant.role, Participant.unit,
+                    Participant.person, Person.id, Person.name)
+    .join(Goal, on=(Activity.goal == Goal.id))
+    .switch(Activity)
+    .join(Participant, on=(Activity.responsible == Participant.id))
+    .join(Person, on=(Participant.person == Person.id))
+    .where(Goal.plan == plan_id)
+    .order_by(Activity.id)))
 
 
 class Meeting(BaseModel):
@@ -464,35 +483,80 @@ class Handover(BaseModel):
 # --- Named queries --------------------------------------------------------------------------
 
 
-def plans_of(person):
-    """Plans in which ``person`` has a role with access (``Participant.with_access``), newest
-    first: a service the consent no longer names does not see even the plan owner's name."""
+def _listed():
+    """The columns a list of plans shows (plans/_plan_table.html): metadata, never the plan's
+    overview or the owner's identity number, and a third of the columns to read per row."""
+    return (Plan.id, Plan.unit, Plan.owner_name, Plan.status, Plan.bti_level,
+            Plan.next_evaluation, Plan.updated_at)
+
+
+def plans_of(person_id, today):
+    """Plans in which ``person_id`` has a role with access on ``today`` (as stored,
+    ``Participant.access_until.db_value``; ``Participant.with_access``), newest first: a service
+    the consent no longer names does not see even the plan owner's name. The listed columns
+    only (``_listed``)."""
     return (
-        Plan.select(Plan)
+        Plan.select(*_listed())
         .join(Participant)
-        .where((Participant.person == person) & Participant.with_access(date.today()))
+        .where((Participant.person == person_id) & Participant.with_access(today))
         .distinct()
-        .order_by(Plan.updated_at.desc())
+        .order_by(Plan.updated_at.desc(), Plan.id.desc())
     )
 
 
-def plans_led_by(person):
-    """Plans of the units (and groups) ``person`` administers: metadata only (SPEC §2)."""
+def plans_led_by(person_id):
+    """Plans of the units (and groups) ``person_id`` administers: metadata only (SPEC §2), the
+    listed columns (``_listed``), the next evaluation first."""
     from webapp.models.org import Membership
 
     units = Membership.select(Membership.unit).where(
-        (Membership.person == person) & (Membership.role == Membership.UNIT_ADMIN)
+        (Membership.person == person_id) & (Membership.role == Membership.UNIT_ADMIN)
     )
     groups = Membership.select(Membership.group).where(
-        (Membership.person == person) & (Membership.role == Membership.GROUP_ADMIN)
+        (Membership.person == person_id) & (Membership.role == Membership.GROUP_ADMIN)
     )
     return (
-        Plan.select(Plan)
+        Plan.select(*_listed())
         .join(Unit)
         .where(((Plan.unit.in_(units)) | (Unit.group.in_(groups)))
                & (Plan.status != Plan.DELETED))
         .order_by(Plan.next_evaluation.asc(nulls="LAST"), Plan.id)
     )
+
+
+# The home page's two lists, each a count and a page (webapp.db.Prepared: built once).
+_mine_total = Prepared(lambda person_id, today: counted(plans_of(person_id, today)))
+_mine_page = Prepared(lambda person_id, today, limit, offset: (
+    plans_of(person_id, today).limit(limit).offset(offset)))
+_led_total = Prepared(lambda person_id: counted(plans_led_by(person_id)))
+_led_page = Prepared(lambda person_id, limit, offset: (
+    plans_led_by(person_id).limit(limit).offset(offset)))
+
+
+def access_today():
+    """Oslo's date as ``Participant.access_until`` stores it: the value a prepared query's
+    ``Participant.with_access`` condition is run with."""
+    return Participant.access_until.db_value(oslo_today())
+
+
+def count_plans_of(person):
+    """How many plans ``plans_of`` finds for ``person`` today."""
+    return _mine_total(person.id, access_today())[0][0]
+
+
+def page_of_plans_of(person, page, per_page):
+    """Page ``page`` (from 1) of ``plans_of`` for ``person`` today."""
+    return _mine_page(person.id, access_today(), per_page, (page - 1) * per_page)
+
+
+def count_plans_led_by(person):
+    """How many plans ``plans_led_by`` finds for ``person``."""
+    return _led_total(person.id)[0][0]
+
+
+def page_of_plans_led_by(person, page, per_page):
+    """Page ``page`` (from 1) of ``plans_led_by`` for ``person``."""
+    return _led_page(person.id, per_page, (page - 1) * per_page)
 
 
 def stafetthaldar_names(plans):

@@ -51,7 +51,8 @@ def edit(plan):
     form = OverviewForm(data={"overview": plan.overview, "version": plan.overview_version})
     conflict = None
     if form.validate_on_submit():
-        conflict = save_or_conflict(Plan, plan, Plan.overview_version, form,
+        conflict = save_or_conflict(Plan, plan, Plan.overview_version, form, plan=plan,
+                                    editor=current_user,
                                     overview=form.overview.data.strip(), updated_at=utcnow())
         if conflict is None:
             add_event(plan, "overview_written", current_user.id)

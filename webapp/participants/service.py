@@ -5,7 +5,6 @@ notification by e-mail or SMS) and becomes *active* on first login (``auth.activ
 """
 
 import operator
-from datetime import date
 from functools import reduce
 
 import peewee
@@ -26,6 +25,7 @@ from webapp.models import (
     ServiceGroup,
     Unit,
     UnitServes,
+    oslo_today,
     utcnow,
 )
 from webapp.notify import notify
@@ -239,7 +239,7 @@ def baton_candidates(plan, holder_person_id):
         .where(
             (Participant.plan == plan)
             & (Participant.role == Participant.SERVICE_PROVIDER)
-            & Participant.with_access(date.today())
+            & Participant.with_access(oslo_today())
             & Person.is_employee
             & Person.active
             & (Participant.person != holder_person_id)

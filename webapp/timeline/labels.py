@@ -38,6 +38,8 @@ KINDS = {
     "participant_invited": ("participants", _l("A participant was invited")),
     "participant_activated": ("participants", _l("A participant logged in for the first time")),
     "participant_removed": ("participants", _l("A participant added by mistake was removed")),
+    "identity_number_registered": ("participants", _l(
+        "An identity number was registered for logging in with ID-porten")),
     "stafetthaldar_appointed": ("participants", _l("The stafetthaldar was appointed")),
     "baton_handed_on": ("participants", _l("The baton was handed on to a new stafetthaldar")),
     "transfer_proposed": ("plan", _l("A transfer of the log to a new unit was proposed")),
