@@ -109,6 +109,15 @@ def no_js_page(new_context):
     return new_context(java_script_enabled=False).new_page()
 
 
+def assert_fits_the_phone(page):
+    """Nothing on ``page`` is wider than the phone's screen. Waits for the page to have loaded
+    first: a click that follows a link returns once the next page has started loading, when
+    the new document may not even have its root element yet."""
+    page.wait_for_load_state("load")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["viewport"]["width"], page.url
+
+
 def assert_no_axe_violations(page, context=None):
     """Run axe-core on ``page`` (optionally limited to the CSS selector ``context``) and fail
     with axe's readable report when it finds any violation. Needs JavaScript in the page."""

@@ -6,7 +6,7 @@ phone, in nn and nb, and with JavaScript off."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, assert_no_axe_violations
+from tests.browser.conftest import PHONE, assert_fits_the_phone, assert_no_axe_violations
 from tests.browser.helpers import link, log_in_with_a_code, login_employee, switch_language
 from tests.conftest import tr
 from tests.factories import PASSWORD
@@ -43,6 +43,6 @@ def test_the_guardian_sees_who_has_read_the_log_on_a_phone(
     expect(reads.nth(2)).to_contain_text(world.coordinator.name)
     expect(reads.nth(2)).to_contain_text(tr("Stafetthaldar", language, html=False))
     expect(reads.nth(2)).to_contain_text(tr("Plan overview", language, html=False))
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    assert_fits_the_phone(phone)
     if javascript:
         assert_no_axe_violations(phone)

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, assert_no_axe_violations
+from tests.browser.conftest import PHONE, assert_fits_the_phone, assert_no_axe_violations
 from tests.browser.helpers import (
     code_sent_after,
     link,
@@ -117,7 +117,7 @@ def guardian_signs(phone, smtp_server, plan, email):
     expect(phone).to_have_url(re.compile(rf"/plans/{plan.id}/consent$"))
     assert_no_axe_violations(phone)
     # Nothing is wider than the phone.
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    assert_fits_the_phone(phone)
 
 
 @pytest.mark.parametrize("language", ["nn", "nb"])

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, assert_no_axe_violations
+from tests.browser.conftest import PHONE, assert_fits_the_phone, assert_no_axe_violations
 from tests.browser.helpers import link, log_in_with_a_code, login_employee, switch_language
 from tests.conftest import tr
 from tests.factories import PASSWORD
@@ -54,8 +54,7 @@ def test_guardian_on_a_phone_sees_lysglimt_first_adds_one_and_sees_what_is_new(
     phone = new_context(**PHONE, java_script_enabled=javascript).new_page()
 
     def check(language="nn"):
-        assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"][
-            "width"]
+        assert_fits_the_phone(phone)
         if javascript:
             switch_language(phone, language)
             assert_no_axe_violations(phone)

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, assert_no_axe_violations
+from tests.browser.conftest import PHONE, assert_fits_the_phone, assert_no_axe_violations
 from tests.browser.helpers import link, log_in_with_a_code, login_employee, switch_language
 from tests.factories import PASSWORD
 from webapp.models import Message, Participant
@@ -133,7 +133,7 @@ def guardian_reads_it_on_a_phone(new_context, world, smtp_server, plan, guardian
         assert response.status == 200, url
         if text:
             expect(phone.locator("main")).to_contain_text(text)
-        assert phone.evaluate("document.documentElement.scrollWidth") <= 360, url
+        assert_fits_the_phone(phone)
         assert_no_axe_violations(phone)
     # What the guardian may not do or see: the stafetthaldar's pages, the wizard, another plan.
     refused = {

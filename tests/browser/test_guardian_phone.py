@@ -7,13 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, assert_no_axe_violations
+from tests.browser.conftest import PHONE, assert_fits_the_phone, assert_no_axe_violations
 from tests.browser.helpers import link, log_in_with_a_code
 from webapp.models import Plan, TimelineEvent
-
-
-def _fits_the_phone(phone):
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -25,7 +21,7 @@ def test_guardian_reads_the_plan_and_withdraws_consent_on_a_phone(
     phone = new_context(**PHONE, java_script_enabled=javascript).new_page()
 
     def check():
-        _fits_the_phone(phone)
+        assert_fits_the_phone(phone)
         if javascript:
             assert_no_axe_violations(phone)
 
