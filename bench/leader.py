@@ -100,6 +100,7 @@ def fill(count):
             Participant.insert_many(holders[start:start + 500]).execute()
         for start in range(0, len(events), 500):
             TimelineEvent.insert_many(events[start:start + 500]).execute()
+        Plan.note_last_events()
     return leader.email, chief.email
 
 
@@ -135,7 +136,7 @@ def main():
     args = parser.parse_args()
     url = args.database_url or "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.sqlite3")
 
-    from webapp import create_app
+    from webapp import cli, create_app
     from webapp.db import database
     from webapp.models import MODELS
 
@@ -149,10 +150,10 @@ def main():
         # timeline indexes); made here in case the models of this checkout do not declare it.
         database.execute_sql('CREATE INDEX IF NOT EXISTS "timeline_event_plan_id_at" '
                              'ON "timeline_event" ("plan_id", "at")')
-        if not url.startswith("sqlite"):
-            # As autovacuum would after a bulk load: without statistics PostgreSQL takes the
-            # fresh tables for nearly empty (26 participants for 10,000) and nests loops.
-            database.execute_sql("ANALYZE")
+        # As `flask db analyze` (nightly, README) and PostgreSQL's autovacuum would after a
+        # bulk load: without statistics PostgreSQL takes the fresh tables for nearly empty
+        # (26 participants for 10,000) and nests loops, and SQLite picks slower plans.
+        cli.analyze()
         database.close()
 
     port = _free_port()

@@ -4,7 +4,7 @@ test client; the database's own time is in it for SQLite, not for PostgreSQL's s
 
     PYTHONPATH=. .venv/bin/python bench/leader_cpu.py [--data leader|reports] [--plans 10000]
         [--requests 60] [--database-url URL] [--only SUBSTRING] [--profile LABEL] [--top 30]
-        [--queries] [--analyze] [--app-root DIR]
+        [--queries] [--no-analyze] [--app-root DIR]
 
 Builds the database of ``bench/leader.py`` (``--data leader``: 50 units of one group, a unit
 leader and the group administrator) or of ``bench/reports.py`` (``--data reports``: two groups,
@@ -63,8 +63,9 @@ def main():
     parser.add_argument("--queries", action="store_true")
     parser.add_argument("--app-root", default=ROOT,
                         help="measure another checkout's app (an older commit) on the same data")
-    parser.add_argument("--analyze", action="store_true",
-                        help="ANALYZE SQLite after filling (PostgreSQL always, as the benches do)")
+    parser.add_argument("--no-analyze", action="store_true",
+                        help="leave SQLite without statistics (the benches and `flask db "
+                             "analyze` make them)")
     args = parser.parse_args()
     url = args.database_url or "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.sqlite3")
     sys.path.insert(0, ROOT)
@@ -85,7 +86,7 @@ def main():
         database.create_tables(MODELS)
         fill = leader_bench.fill if args.data == "leader" else reports_bench.fill
         ids = fill(args.plans)
-        if args.analyze or not url.startswith("sqlite"):
+        if not (args.no_analyze and url.startswith("sqlite")):
             database.execute_sql("ANALYZE")  # as bench/leader.py and bench/reports.py do
         database.close()
     import webapp

@@ -70,10 +70,10 @@ def main():
         database.drop_tables(MODELS, safe=True)
         database.create_tables(MODELS)
         ids = fill(args.plans)
-        if not url.startswith("sqlite"):
-            # As autovacuum would after a bulk load: without statistics PostgreSQL takes the
-            # fresh tables for nearly empty (26 participants for 10,000) and nests loops.
-            database.execute_sql("ANALYZE")
+        # As `flask db analyze` (nightly, README) and PostgreSQL's autovacuum would after a
+        # bulk load: without statistics PostgreSQL takes the fresh tables for nearly empty
+        # (26 participants for 10,000) and nests loops, and SQLite picks slower plans.
+        database.execute_sql("ANALYZE")
         database.close()
     print(f"{args.plans} plans, gunicorn --workers {args.workers}, {args.requests} requests "
           f"per page, one at a time ({url.split(':')[0]})")
@@ -241,6 +241,7 @@ def fill(count):
                                "at": now - timedelta(weeks=week)})
         for start in range(0, len(events), 500):
             TimelineEvent.insert_many(events[start:start + 500]).execute()
+        Plan.note_last_events()  # as audit.add_event keeps it
         # The stays on each level, made from the timelines as migration 017 makes them.
         importlib.import_module("webapp.migrations.017_level_stays").backfill(database)
     return {"leader": leader.email, "group_admin": group_admin.email, "chief": chief.email,

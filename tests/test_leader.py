@@ -205,6 +205,7 @@ def _many_plans(world, count, unit=None):
     for start in range(0, len(ids), 500):
         Participant.insert_many(holders[start:start + 500]).execute()
         TimelineEvent.insert_many(events[start:start + 500]).execute()
+    Plan.note_last_events(ids)
     return ids
 
 

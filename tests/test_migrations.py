@@ -63,7 +63,8 @@ def _partial_indexes(db, table):
 
 def _differences(db):
     problems = []
-    tables = set(db.get_tables()) - {"migratehistory"}
+    # SQLite's own tables (``sqlite_stat1``: the statistics ``cli.analyze`` makes) aside.
+    tables = {t for t in db.get_tables() if not t.startswith("sqlite_")} - {"migratehistory"}
     expected = {model._meta.table_name for model in MODELS}
     problems += [f"table {t} is in no model" for t in sorted(tables - expected)]
     problems += [f"table {t} is not made by the migrations" for t in sorted(expected - tables)]
@@ -188,6 +189,52 @@ def test_migration_017_makes_the_level_stays_of_older_plans_from_their_timelines
         (1, 3, "2026-02-10 00:00:00", None),
         (2, 2, "2026-01-01 00:00:00", None),
     ]
+    empty_db.close()
+
+
+def test_migration_019_gives_each_plan_its_newest_events_time(empty_db):
+    """A plan with events gets the time of its newest; a plan with none keeps NULL (its last
+    activity is its creation)."""
+    with _bound_to(empty_db):
+        empty_db.connect()
+        cli.router().run("018_plan_scope_index")
+        run = empty_db.execute_sql
+        run("INSERT INTO municipality (id, name, number, establishment, youth_consent_age) "
+            "VALUES (1, 'M', '0001', 'direct', 15)")
+        run("INSERT INTO service_group (id, municipality_id, name, kind) VALUES (1, 1, 'G', 'k')")
+        run("INSERT INTO unit (id, group_id, municipality_id, name) VALUES (1, 1, 1, 'U')")
+        run("INSERT INTO person (id, name, is_employee, active, created_at) "
+            "VALUES (1, 'P', 1, 1, '2026-01-01')")
+        for pid in (1, 2):
+            run("INSERT INTO plan (id, municipality_id, unit_id, owner_name, owner_national_id, "
+                "owner_birth_date, owner_is_pregnant, owner_logs_in, status, bti_level, "
+                "overview, overview_version, created_by_id, created_at, updated_at) VALUES "
+                f"({pid}, 1, 1, 'Barn', '0101091234{pid}', '2009-01-01', 0, 0, 'active', 1, "
+                "'', 0, 1, '2026-01-01 00:00:00', '2026-01-01 00:00:00')")
+        for at in ("2026-03-02 10:00:00", "2026-05-17 08:30:00", "2026-04-01 00:00:00"):
+            run(f"INSERT INTO timeline_event (plan_id, at, kind, detail) "
+                f"VALUES (1, '{at}', 'goal_added', '')")
+        empty_db.close()
+        cli.upgrade()
+    empty_db.connect()
+    rows = empty_db.execute_sql("SELECT id, last_event_at FROM plan ORDER BY id").fetchall()
+    assert rows == [(1, "2026-05-17 08:30:00"), (2, None)]
+    empty_db.close()
+
+
+def test_the_upgrade_and_db_analyze_give_the_query_planner_statistics(app, empty_db):
+    """SQLite keeps no statistics unless asked (``ANALYZE``): the upgrade makes them, and
+    ``flask db analyze`` (nightly from cron) refreshes them."""
+    with _bound_to(empty_db):
+        cli.upgrade()
+        empty_db.connect()
+        assert "sqlite_stat1" in empty_db.get_tables()
+        empty_db.execute_sql("DROP TABLE sqlite_stat1")
+        empty_db.close()
+        result = app.test_cli_runner().invoke(args=["db", "analyze"])
+        assert result.exit_code == 0, result.output
+    empty_db.connect()
+    assert "sqlite_stat1" in empty_db.get_tables()
     empty_db.close()
 
 

@@ -49,12 +49,19 @@ def plan(world, unit=None, status=Plan.ACTIVE, level=1, created=None, closed=Non
         closed_at=closed, next_evaluation=evaluation,
     )
     if entry:
-        TimelineEvent.create(plan=made, kind="goal_added", at=utcnow())
+        event(made, "goal_added", utcnow())
     return made
 
 
+def event(plan_, kind, at, detail=""):
+    """An event on the plan's timeline at ``at`` (in the past), with the plan's newest event
+    kept as ``audit.add_event`` keeps it."""
+    TimelineEvent.create(plan=plan_, kind=kind, detail=detail, at=at)
+    Plan.note_last_events([plan_.id])
+
+
 def level_change(plan_, level, at):
-    TimelineEvent.create(plan=plan_, kind="level_changed", detail=f"level_{level}", at=at)
+    event(plan_, "level_changed", at, f"level_{level}")
 
 
 def stays_from_timeline():
@@ -109,8 +116,8 @@ def test_the_figures_of_a_known_data_set(app, world):
 
 def test_quiet_log_weeks_is_a_setting(app, world, client, login_as, config):
     plan(world, created=utcnow() - timedelta(weeks=10), entry=False)
-    TimelineEvent.create(plan=plan(world, created=utcnow() - timedelta(weeks=10), entry=False),
-                         kind="goal_added", at=utcnow() - timedelta(weeks=4))
+    event(plan(world, created=utcnow() - timedelta(weeks=10), entry=False), "goal_added",
+          utcnow() - timedelta(weeks=4))
     with app.app_context():
         assert figures_for([world.unit.id], THIS_YEAR, 6).total.quiet == 1
         assert figures_for([world.unit.id], THIS_YEAR, 3).total.quiet == 2
@@ -343,6 +350,7 @@ def _many_plans(world, count):
                "at": now - timedelta(days=pid % 50)} for pid in ids if pid % 3]
     for start in range(0, len(events), 500):
         TimelineEvent.insert_many(events[start:start + 500]).execute()
+    Plan.note_last_events()
     stays_from_timeline()
 
 

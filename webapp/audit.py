@@ -10,7 +10,7 @@ one write lock. A unique index on (plan, position) refuses a fork even if a lock
 """
 
 from webapp.db import database, immediate
-from webapp.models import AuditEntry, TimelineEvent, utcnow
+from webapp.models import AuditEntry, Plan, TimelineEvent, utcnow
 
 GENESIS = "0" * 64
 READ, WRITE = "read", "write"
@@ -77,9 +77,11 @@ def record_write(plan, actor, what):
 def add_event(plan, kind, actor=None, detail=""):
     """Add an event to the plan's timeline; ``detail`` is a short code, never free text. Every
     event is a change to the plan, so it is also a write in the plan's audit chain, committed
-    with the change when the caller holds its transaction (as the services do)."""
+    with the change when the caller holds its transaction (as the services do), as is the
+    plan's ``last_event_at``."""
     with immediate():
         event = TimelineEvent.create(plan=plan, kind=kind, actor=actor, detail=detail,
                                      at=utcnow())
+        Plan.update(last_event_at=event.at).where(Plan.id == _id(plan)).execute()
         record_write(plan, actor, kind)
     return event

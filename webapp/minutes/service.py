@@ -51,6 +51,9 @@ def save_minutes(plan, message, form, author):
                                     editor=author, body=text,
                                     updated_at=utcnow())
         if conflict is None:
-            record_write(plan, author, f"minutes {message.id}")
+            # The level first: a change locks the plan's row before its audit chain, the
+            # order every event takes (``audit.add_event``), so two writers never wait for
+            # each other's lock (PostgreSQL).
             record_level_of(plan, message.meeting, author)
+            record_write(plan, author, f"minutes {message.id}")
     return None if conflict is None or conflict.body == text else conflict

@@ -53,6 +53,35 @@ class Plan(BaseModel):
     closed_reason = peewee.CharField(max_length=20, null=True)  # CLOSE_REASONS, or withdrawn
     closed_at = peewee.DateTimeField(null=True)
     deleted_at = peewee.DateTimeField(null=True)
+    # When the newest event on the plan's timeline happened (None: none yet), kept by
+    # ``webapp.audit.add_event``, the one writer of events, in the event's transaction
+    # (migration 019): the leader's pages and the reports find quiet logs and sort by last
+    # activity from the plan's row instead of seeking every plan's newest event.
+    last_event_at = peewee.DateTimeField(null=True)
+
+    @classmethod
+    def last_activity(cls):
+        """SQL: when the plan last had an entry on its timeline, else when it was created."""
+        return peewee.fn.COALESCE(cls.last_event_at, cls.created_at).python_value(
+            cls.created_at.adapt)
+
+    @classmethod
+    def no_entry_since(cls, cutoff):
+        """SQL: the plan was created before ``cutoff`` and has had no entry on its timeline
+        since (part of a quiet log's test, SPEC §4)."""
+        return (cls.created_at < cutoff) & (cls.last_event_at.is_null()
+                                            | (cls.last_event_at < cutoff))
+
+    @classmethod
+    def note_last_events(cls, ids=None):
+        """Set ``last_event_at`` of the plans ``ids`` (all for ``None``) from their timelines:
+        for events written in bulk past ``audit.add_event`` (the benches' and tests' data)."""
+        newest = (TimelineEvent.select(peewee.fn.MAX(TimelineEvent.at))
+                  .where(TimelineEvent.plan == cls.id))
+        query = cls.update(last_event_at=newest)
+        if ids is not None:
+            query = query.where(cls.id.in_(list(ids)))
+        return query.execute()
 
     @property
     def evaluation_overdue(self):

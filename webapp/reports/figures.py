@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from peewee import SQL, Case, fn
+from peewee import Case, fn
 
 from webapp.db import database, is_sqlite
-from webapp.models import Plan, TimelineEvent, oslo_today, utcnow
+from webapp.models import Plan, oslo_today, utcnow
 
 OSLO = ZoneInfo("Europe/Oslo")
 LEVELS = (1, 2, 3)
@@ -84,11 +84,6 @@ def _flag(condition):
 
 def counts_by_unit(unit_ids, begin, end, today, cutoff):
     """``{unit_id: UnitFigures}``: one grouped query over the plans of the units."""
-    recent = TimelineEvent.alias()
-    entry_since = (
-        recent.select(SQL("1"))
-        .where((recent.plan == Plan.id) & (recent.at >= cutoff))
-    )
     active = Plan.status == Plan.ACTIVE
     rows = (
         Plan.select(
@@ -96,7 +91,7 @@ def counts_by_unit(unit_ids, begin, end, today, cutoff):
             _flag((Plan.created_at >= begin) & (Plan.created_at < end)),
             _flag((Plan.closed_at >= begin) & (Plan.closed_at < end)),
             _flag(active & (Plan.next_evaluation < today)),
-            _flag(active & (Plan.created_at < cutoff) & ~fn.EXISTS(entry_since)),
+            _flag(active & Plan.no_entry_since(cutoff)),
         )
         .where(Plan.unit.in_(list(unit_ids)))
         .group_by(Plan.unit, Plan.status, Plan.bti_level)
