@@ -4,6 +4,7 @@ queries stays the same for a short and a long list."""
 
 import re
 
+from tests.factories import PASSWORD
 from tests.querycount import queries_for
 from webapp.audit import add_event
 from webapp.main.routes import MINE_PER_PAGE
@@ -78,3 +79,30 @@ def test_timeline_pages_with_constant_queries(world, login_as):
     fragment = client.get(url + "?group=goals&page=2", headers={"HX-Request": "true"}).text
     assert "<html" not in fragment and "group=goals" in fragment
 
+
+
+def _row_of(html, owner):
+    """The table row of the plan ``owner`` (its cells' text)."""
+    row = re.search(rf'<tr>\s*<td><a href="/plans/\d+">{owner}</a>.*?</tr>', html, re.S).group(0)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row))
+
+
+def test_the_home_lists_name_each_plans_stafetthaldar(app, world, login_as):
+    """Read with the page of plans in one query: the name of each plan's own stafetthaldar,
+    "–" where there is none, in the person's own list and in the leader's."""
+    world.plan("valid_consent", owner_name="Med Haldar")
+    world.plan("valid_consent", holder=world.leader, owner_name="Annan Haldar")
+    without = world.plan("valid_consent", owner_name="Utan Haldar")
+    Participant.delete().where((Participant.plan == without.id)
+                               & (Participant.role == Participant.STAFETTHALDAR)).execute()
+    mine = login_as(world.coordinator).get("/").text
+    assert world.coordinator.name in _row_of(mine, "Med Haldar")
+    assert "Annan Haldar" not in mine
+    leader = app.test_client()
+    assert leader.post("/login", data={"email": world.leader.email,
+                                       "password": PASSWORD}).status_code == 302
+    led = leader.get("/").text
+    assert world.leader.name in _row_of(led, "Annan Haldar")
+    assert world.coordinator.name not in _row_of(led, "Annan Haldar")
+    assert world.coordinator.name in _row_of(led, "Med Haldar")
+    assert _row_of(led, "Utan Haldar").count("–") == 2  # no stafetthaldar, no evaluation date

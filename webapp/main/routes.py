@@ -25,7 +25,6 @@ from webapp.models import (
     page_of_plans_led_by,
     page_of_plans_of,
     pending_signatures_of,
-    stafetthaldar_names,
 )
 from webapp.numbers import page_number
 from webapp.safe_urls import safe_next
@@ -53,7 +52,6 @@ def home():
     page = page_number(pages)
     if led_total:
         led = page_of_plans_led_by(current_user, page, LED_PER_PAGE)
-    names = stafetthaldar_names(mine + led)
     incoming = list(Transfer.waiting_for(current_user)) if current_user.is_employee else []
     return render_template(
         "main/home.html",
@@ -66,7 +64,6 @@ def home():
         mine_pages=mine_pages,
         mine_links=_page_links("mine", mine_page, mine_pages, page=page),
         led_links=_page_links("page", page, pages, mine=mine_page),
-        names=names,
         incoming=incoming,
         transfers=Transfer.waiting_in(led),
         may_lead=policy.can(current_user, policy.LEAD),

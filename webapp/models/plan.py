@@ -519,6 +519,23 @@ def _listed():
             Plan.next_evaluation, Plan.updated_at)
 
 
+_Holder = Participant.alias("holder")
+_HolderPerson = Person.alias("holder_person")
+
+
+def _with_holder(query):
+    """``query`` (of plans) with the name of the plan's stafetthaldar as ``holder_name`` (None
+    when there is none; a plan has at most one, ``participant_one_stafetthaldar``): a page of a
+    list reads it in its own query instead of a second one that names every listed plan."""
+    return (query.select_extend(_HolderPerson.name.alias("holder_name"))
+            .switch(Plan)
+            .join(_Holder, peewee.JOIN.LEFT_OUTER,
+                  on=((_Holder.plan == Plan.id) & (_Holder.role == Participant.STAFETTHALDAR)))
+            .join(_HolderPerson, peewee.JOIN.LEFT_OUTER,
+                  on=(_Holder.person == _HolderPerson.id))
+            .objects())  # every column on the plan, ``holder_name`` too
+
+
 def plans_of(person_id, today):
     """Plans in which ``person_id`` has a role with access on ``today`` (as stored,
     ``Participant.access_until.db_value``; ``Participant.with_access``), newest first: a service
@@ -556,10 +573,10 @@ def plans_led_by(person_id):
 # The home page's two lists, each a count and a page (webapp.db.Prepared: built once).
 _mine_total = Prepared(lambda person_id, today: counted(plans_of(person_id, today)))
 _mine_page = Prepared(lambda person_id, today, limit, offset: (
-    plans_of(person_id, today).limit(limit).offset(offset)))
+    _with_holder(plans_of(person_id, today)).limit(limit).offset(offset)))
 _led_total = Prepared(lambda person_id: counted(plans_led_by(person_id)))
 _led_page = Prepared(lambda person_id, limit, offset: (
-    plans_led_by(person_id).limit(limit).offset(offset)))
+    _with_holder(plans_led_by(person_id)).limit(limit).offset(offset)))
 
 
 def access_today():
@@ -574,7 +591,8 @@ def count_plans_of(person):
 
 
 def page_of_plans_of(person, page, per_page):
-    """Page ``page`` (from 1) of ``plans_of`` for ``person`` today."""
+    """Page ``page`` (from 1) of ``plans_of`` for ``person`` today, each plan with its
+    stafetthaldar's ``holder_name``."""
     return _mine_page(person.id, access_today(), per_page, (page - 1) * per_page)
 
 
@@ -584,7 +602,8 @@ def count_plans_led_by(person):
 
 
 def page_of_plans_led_by(person, page, per_page):
-    """Page ``page`` (from 1) of ``plans_led_by`` for ``person``."""
+    """Page ``page`` (from 1) of ``plans_led_by`` for ``person``, each plan with its
+    stafetthaldar's ``holder_name``."""
     return _led_page(person.id, per_page, (page - 1) * per_page)
 
 
