@@ -71,6 +71,23 @@ def test_a_prepared_count_and_page_of_a_query_not_bound_to_the_database():
     assert page(town.id, 2, 1) == [("Bo",), ("Cy",)]
 
 
+def test_a_prepared_query_takes_a_list_of_any_length_with_values_around_it():
+    """A list value is an IN list built once per length; the values before and after it keep
+    their places, and lists of different lengths do not mix."""
+    town, people = _people("Ada", "Bo", "Cy", "Dag")
+    other, (eli,) = _people("Eli")
+    named = Prepared(lambda first_id, ids, town_id: (
+        Person.select(Person.name)
+        .where((Person.id >= first_id) & Person.id.in_(ids) & (Person.municipality == town_id))
+        .order_by(Person.id).tuples()))
+    ada, bo, cy, dag = (p.id for p in people)
+    assert named(ada, [bo, dag], town.id) == [("Bo",), ("Dag",)]
+    assert named(bo, [ada, bo, cy], town.id) == [("Bo",), ("Cy",)]
+    assert named(ada, [dag, eli.id], town.id) == [("Dag",)]
+    assert named(ada, [eli.id], other.id) == [("Eli",)]
+    assert named(ada, (cy,), town.id) == [("Cy",)]
+
+
 def test_a_prepared_query_refuses_the_wrong_number_of_values():
     with pytest.raises(TypeError):
         by_name("Ada", "Bo")

@@ -100,25 +100,44 @@ class Prepared:
 
         by_token = Prepared(lambda token: Session.select().where(Session.token == token))
         rows = by_token("abc")
+
+    A value may be a list (``field.in_(ids)``): ``build`` then gets a list of as many
+    placeholders, and the SQL is built once per database kind and length. Only for lists of a
+    bounded length, such as the ids of one page of a list (each length is kept).
     """
 
     def __init__(self, build):
         self._build = build
         self._arity = build.__code__.co_argcount
-        self._compiled = {}  # database class -> (query, sql, params)
+        self._compiled = {}  # (database class, lengths of the list values) -> (query, sql, params)
 
-    def _compiled_for_database(self):
-        kind = type(database.obj)
-        if kind not in self._compiled:
-            slots = [peewee.Value(_Slot(i), converter=False) for i in range(self._arity)]
+    def _compiled_for(self, shape):
+        key = (type(database.obj), shape)
+        if key not in self._compiled:
+            slots, used = [], 0
+            for length in shape:
+                if length is None:
+                    slots.append(peewee.Value(_Slot(used), converter=False))
+                    used += 1
+                else:
+                    slots.append([peewee.Value(_Slot(used + i), converter=False)
+                                  for i in range(length)])
+                    used += length
             query = self._build(*slots)
             sql, params = database.get_sql_context().parse(query)
-            self._compiled[kind] = (query, sql, params)
-        return self._compiled[kind]
+            self._compiled[key] = (query, sql, params)
+        return self._compiled[key]
 
     def __call__(self, *values):
         if len(values) != self._arity:
             raise TypeError(f"expected {self._arity} values, got {len(values)}")
-        query, sql, params = self._compiled_for_database()
-        bound = [values[p.index] if isinstance(p, _Slot) else p for p in params]
+        shape = tuple(len(v) if isinstance(v, (list, tuple)) else None for v in values)
+        query, sql, params = self._compiled_for(shape)
+        flat = []
+        for value in values:
+            if isinstance(value, (list, tuple)):
+                flat.extend(value)
+            else:
+                flat.append(value)
+        bound = [flat[p.index] if isinstance(p, _Slot) else p for p in params]
         return list(query._get_cursor_wrapper(database.execute_sql(sql, bound)))

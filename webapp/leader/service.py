@@ -20,6 +20,7 @@ import peewee
 from flask import current_app
 from peewee import JOIN, SQL, fn
 
+from webapp.db import Prepared
 from webapp.models import (
     ESTABLISH_LEADER,
     Consent,
@@ -89,11 +90,13 @@ def needs_holder():
     return Holder.id.is_null() | (HolderPerson.active == False)  # noqa: E712 - SQL
 
 
-def quiet():
-    """SQL: an open log (waiting for consent, or active) created before the cutoff with no
-    entry on its timeline since, read from the plan's row (``Plan.last_event_at``, migration
-    019), not from each plan's newest event: 10,000 index seeks for a group's worklist."""
-    return (Plan.status.in_((Plan.DRAFT, Plan.ACTIVE)) & Plan.no_entry_since(quiet_cutoff()))
+def quiet(cutoff=None):
+    """SQL: an open log (waiting for consent, or active) created before the cutoff
+    (``quiet_cutoff()`` unless given) with no entry on its timeline since, read from the plan's
+    row (``Plan.last_event_at``, migration 019), not from each plan's newest event: 10,000
+    index seeks for a group's worklist."""
+    cutoff = quiet_cutoff() if cutoff is None else cutoff
+    return Plan.status.in_((Plan.DRAFT, Plan.ACTIVE)) & Plan.no_entry_since(cutoff)
 
 
 def _from(columns, unit_ids, unit=True, holder=True):
@@ -497,7 +500,15 @@ def quiet_plans_held_by(person, plans):
     ids = [plan.id for plan in plans]
     if not ids or not getattr(person, "is_employee", False):
         return frozenset()
-    held = Participant.select(Participant.plan).where(
-        (Participant.person == person.id) & (Participant.role == Participant.STAFETTHALDAR))
-    rows = Plan.select(Plan.id).where(Plan.id.in_(ids) & Plan.id.in_(held) & quiet()).tuples()
+    rows = _quiet_held(person.id, Plan.created_at.db_value(quiet_cutoff()), ids)
     return frozenset(plan_id for (plan_id,) in rows)
+
+
+def _quiet_held_query(person_id, cutoff, plan_ids):
+    held = Participant.select(Participant.plan).where(
+        (Participant.person == person_id) & (Participant.role == Participant.STAFETTHALDAR))
+    return (Plan.select(Plan.id)
+            .where(Plan.id.in_(plan_ids) & Plan.id.in_(held) & quiet(cutoff)).tuples())
+
+
+_quiet_held = Prepared(_quiet_held_query)

@@ -38,15 +38,16 @@ def unread_by_plan(person, plans):
     ids = [plan.id for plan in plans]
     if not ids:
         return {}
-    rows = (
-        Message.select(Message.plan, fn.COUNT(MessageRecipient.id))
-        .join(MessageRecipient, on=(MessageRecipient.message == Message.id))
-        .where(Message.plan.in_(ids) & (MessageRecipient.person == person)
-               & MessageRecipient.read_at.is_null())
-        .group_by(Message.plan)
-        .tuples()
-    )
-    return dict(rows)
+    return dict(_unread_by_plan(getattr(person, "id", person), ids))
+
+
+_unread_by_plan = Prepared(lambda person_id, plan_ids: (
+    Message.select(Message.plan, fn.COUNT(MessageRecipient.id))
+    .join(MessageRecipient, on=(MessageRecipient.message == Message.id))
+    .where(Message.plan.in_(plan_ids) & (MessageRecipient.person == person_id)
+           & MessageRecipient.read_at.is_null())
+    .group_by(Message.plan)
+    .tuples()))
 
 
 def unread_count(person, plan):

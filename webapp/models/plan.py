@@ -469,13 +469,13 @@ class Transfer(BaseModel):
         ids = [plan.id for plan in plans]
         if not ids:
             return {}
-        rows = (
-            cls.select(cls, Unit)
-            .join(Unit, on=(cls.to_unit == Unit.id))
-            .where(cls.plan.in_(ids) & (cls.status == cls.WAITING))
-        )
-        return {row.plan_id: row for row in rows}
+        return {row.plan_id: row for row in _waiting_in(ids)}
 
+
+_waiting_in = Prepared(lambda plan_ids: (
+    Transfer.select(Transfer, Unit)
+    .join(Unit, on=(Transfer.to_unit == Unit.id))
+    .where(Transfer.plan.in_(plan_ids) & (Transfer.status == Transfer.WAITING))))
 
 # One waiting transfer per plan (migration 007).
 Transfer.add_index(
