@@ -384,6 +384,23 @@ def _section(page, anchor, following):
     return page[page.index(f'id="{anchor}"'):page.index(f'id="{following}"')]
 
 
+def test_the_worklist_reads_the_quiet_weeks_and_the_scope_of_each_request(world, login_as,
+                                                                           config):
+    """The worklist's query is built once (webapp.db.Prepared): the cutoff for quiet logs, the
+    day and the units are values of each request, not of the first one."""
+    quiet = world.plan(owner_name="Stille Logg")
+    Plan.update(created_at=utcnow() - timedelta(weeks=6)).where(Plan.id == quiet.id).execute()
+    client = login_as(world.group_admin)  # both units of the group
+    config(QUIET_LOG_WEEKS=8)
+    assert "Stille Logg" not in _section(client.get("/leader/review").text, "quiet",
+                                         "not-archived")
+    config(QUIET_LOG_WEEKS=5)
+    page = client.get("/leader/review").text
+    assert "Stille Logg" in _section(page, "quiet", "not-archived")
+    assert "Stille Logg" not in _section(
+        client.get(f"/leader/review?unit={world.other_unit.id}").text, "quiet", "not-archived")
+
+
 def test_the_worklist_lists_each_kind_of_log(world, login_as):
     overdue = world.plan(owner_name="Seint Evaluert")
     Plan.update(next_evaluation=TODAY - timedelta(days=5)).where(Plan.id == overdue.id).execute()

@@ -78,10 +78,11 @@ def last_activity():
     return Plan.last_activity()
 
 
-def overdue():
-    """SQL: an active log whose evaluation date (Norwegian) has passed with no outcome
-    (``Plan.evaluation_overdue``)."""
-    return (Plan.status == Plan.ACTIVE) & (Plan.next_evaluation < oslo_today())
+def overdue(today=None):
+    """SQL: an active log whose evaluation date (Norwegian; ``today``, else Oslo's today) has
+    passed with no outcome (``Plan.evaluation_overdue``)."""
+    return (Plan.status == Plan.ACTIVE) & (Plan.next_evaluation
+                                           < (oslo_today() if today is None else today))
 
 
 def needs_holder():
@@ -114,7 +115,9 @@ def _from(columns, unit_ids, unit=True, holder=True):
             .join(HolderPerson, JOIN.LEFT_OUTER, on=(Holder.person == HolderPerson.id))
         )
     if unit_ids is not None:
-        query = query.where(Plan.unit.in_(sorted(unit_ids)) & (Plan.status != Plan.DELETED))
+        # A list as it is (a prepared query's placeholders); a set in order.
+        ids = unit_ids if isinstance(unit_ids, list) else sorted(unit_ids)
+        query = query.where(Plan.unit.in_(ids) & (Plan.status != Plan.DELETED))
     return query
 
 
@@ -131,7 +134,10 @@ def _by_id(ids):
     """``{id: PlanRow}`` of the plans ``ids`` (one query; none for no ids)."""
     if not ids:
         return {}
-    return {row.id: row for row in _rows(_from(_columns(), None).where(Plan.id.in_(sorted(ids))))}
+    return {row["id"]: PlanRow(**row) for row in _rows_by_id(sorted(ids))}
+
+
+_rows_by_id = Prepared(lambda ids: _from(_columns(), None).where(Plan.id.in_(ids)).dicts())
 
 
 @dataclass(frozen=True)
@@ -158,10 +164,6 @@ class PlanRow:
     @property
     def needs_holder(self):
         return self.holder_name is None or not self.holder_active
-
-
-def _rows(query):
-    return [PlanRow(**row) for row in query.dicts()]
 
 
 def _columns():
@@ -280,13 +282,13 @@ def units_of(unit_ids):
 SECTIONS = ("needs_holder", "quiet", "not_archived", "archived", "overdue")
 
 
-def _section_condition(name):
+def _section_condition(name, cutoff, today):
     return {
         "needs_holder": needs_holder(),
-        "quiet": quiet(),
+        "quiet": quiet(cutoff),
         "not_archived": Plan.status.in_((Plan.PASSIVE, Plan.CLOSED)),
         "archived": Plan.status == Plan.ARCHIVED,
-        "overdue": overdue(),
+        "overdue": overdue(today),
     }[name]
 
 
@@ -298,7 +300,21 @@ def worklist(unit_ids, limit=SECTION_ROWS):
     ids from it (a plan may be in several sections); the second reads the rows shown."""
     if not unit_ids:
         return dict.fromkeys(SECTIONS, 0), {name: [] for name in SECTIONS}
-    flags = [peewee.Case(None, [(_section_condition(name), 1)], 0).alias(name)
+    counts, ids = dict.fromkeys(SECTIONS, 0), {name: [] for name in SECTIONS}
+    rows = _first_of_sections(sorted(unit_ids), Plan.created_at.db_value(quiet_cutoff()),
+                              Plan.next_evaluation.db_value(oslo_today()), limit)
+    for number, plan_id, total in rows:
+        counts[SECTIONS[number]] = total
+        ids[SECTIONS[number]].append(plan_id)
+    found = _by_id({plan_id for section in ids.values() for plan_id in section})
+    return counts, {name: [found[plan_id] for plan_id in section if plan_id in found]
+                    for name, section in ids.items()}
+
+
+def _first_of_sections_query(unit_ids, cutoff, today, limit):
+    """The worklist's first query (``worklist``): ``(section number, plan id, section's
+    count)`` of the first ``limit`` plans of each section."""
+    flags = [peewee.Case(None, [(_section_condition(name, cutoff, today), 1)], 0).alias(name)
              for name in SECTIONS]
     scoped = (_from([Plan.id, Plan.owner_name, Plan.next_evaluation, Plan.archived_at, *flags],
                     unit_ids, unit=False)
@@ -320,13 +336,11 @@ def worklist(unit_ids, limit=SECTION_ROWS):
     query = parts[0]
     for part in parts[1:]:
         query = query.union_all(part)
-    counts, ids = dict.fromkeys(SECTIONS, 0), {name: [] for name in SECTIONS}
-    for number, plan_id, total in query.with_cte(scoped).bind(Plan._meta.database).tuples():
-        counts[SECTIONS[number]] = total
-        ids[SECTIONS[number]].append(plan_id)
-    found = _by_id({plan_id for section in ids.values() for plan_id in section})
-    return counts, {name: [found[plan_id] for plan_id in section if plan_id in found]
-                    for name, section in ids.items()}
+    return query.with_cte(scoped).tuples()
+
+
+# Built once per database kind and number of units (webapp.db.Prepared).
+_first_of_sections = Prepared(_first_of_sections_query)
 
 
 def idle_employees(unit_ids, limit=SECTION_ROWS):
