@@ -120,8 +120,11 @@ def assert_fits_the_phone(page):
 
 def assert_no_axe_violations(page, context=None):
     """Run axe-core on ``page`` (optionally limited to the CSS selector ``context``) and fail
-    with axe's readable report when it finds any violation. Needs JavaScript in the page."""
+    with axe's readable report when it finds any violation. Needs JavaScript in the page.
+    Waits for the page's load event first (a click on a link returns while the next page is
+    still loading)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state("load")
     results = Axe().run(page, context=context)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"

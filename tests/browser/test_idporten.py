@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import PHONE, assert_no_axe_violations
+from tests.browser.conftest import PHONE, assert_fits_the_phone, assert_no_axe_violations
 from tests.browser.helpers import link, login_employee, switch_language
 from tests.conftest import tr
 from tests.oidc_provider import HIGH, SUBSTANTIAL, USERS
@@ -49,10 +49,6 @@ def _log_in(page, base, user="guardian", acr=HIGH, language="nn"):
     _at_the_provider(page, user, acr)
 
 
-def _fits_the_phone(page):
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
-
-
 def test_a_guardian_logs_in_on_a_phone_signs_and_logs_out(new_context, world, idporten):
     plan, consent = _sent_plan(world)
     guardian = _register(plan.guardians[0])
@@ -60,7 +56,7 @@ def test_a_guardian_logs_in_on_a_phone_signs_and_logs_out(new_context, world, id
     _log_in(phone, idporten.base)
     expect(phone).to_have_url(f"{idporten.base}/")
     phone.goto(f"{idporten.base}/plans/{plan.id}/consent/{consent.id}/sign")
-    _fits_the_phone(phone)
+    assert_fits_the_phone(phone)
     assert_no_axe_violations(phone)
     expect(phone.locator("#sign-with-code")).to_have_count(0)
     phone.get_by_role("button", name=tr("I consent – sign with ID-porten", html=False)).click()
@@ -95,7 +91,7 @@ def test_an_older_login_logs_in_again_before_signing(new_context, world, idporte
     expect(phone.locator("main")).to_contain_text(
         tr("You have confirmed who you are with ID-porten. You can sign now.", language,
            html=False))
-    _fits_the_phone(phone)
+    assert_fits_the_phone(phone)
     assert_no_axe_violations(phone)
     assert Signature.get(Signature.person == guardian).decision == Signature.PENDING
     phone.get_by_role("button", name=button).click()
@@ -116,7 +112,7 @@ def test_refused_logins_are_explained(new_context, world, idporten, language, ki
                                                 html=False))
     expect(phone.locator("[role=alert]")).to_have_text(
         tr(idporten_routes.REASONS[kind]._args[0], language, html=False))
-    _fits_the_phone(phone)
+    assert_fits_the_phone(phone)
     assert_no_axe_violations(phone)
     assert AuthSession.select().count() == 0
 
